@@ -1,0 +1,24 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    SANDBOX_HOST=0.0.0.0 \
+    SANDBOX_PORT=6011 \
+    SANDBOX_DATA_DIR=/data \
+    SANDBOX_LOG_FORMAT=json
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY simulator ./simulator
+COPY fixtures ./fixtures
+# editable, so fixtures/ beside the package is found at run time
+RUN pip install --no-cache-dir -e '.[fast]' \
+    && useradd --create-home --uid 10001 sandbox \
+    && mkdir -p /data && chown sandbox /data
+
+USER sandbox
+VOLUME ["/data"]
+EXPOSE 6011
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:6011/_status?simple=1', timeout=2).status == 200 else 1)"
+CMD ["notify-sandbox", "serve"]

@@ -1,0 +1,49 @@
+"""JSON in and out, the way Notify's Flask app writes it.
+
+Output is compact with sorted keys and ASCII-escaped (Flask's defaults), served
+as `application/json` without a charset.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+__all__ = ["json_bytes", "json_response", "parse_json_body"]
+
+_NOT_JSON = object()
+
+
+def json_bytes(payload: Any) -> bytes:
+    out = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    if out.isascii():
+        return out
+    # Flask escapes non-ASCII; match it byte for byte
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+def json_response(
+    payload: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        body=json_bytes(payload),
+        status=status,
+        content_type="application/json",
+        headers=headers,
+    )
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """The parsed body, or `_NOT_JSON`. Falsy JSON (null, [], {}, 0, "") becomes {}."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _NOT_JSON
+    return value if value else {}
+
+
+def is_not_json(value: Any) -> bool:
+    return value is _NOT_JSON

@@ -1,0 +1,47 @@
+"""Every AppKey and RequestKey, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from simulator.config import Config
+from simulator.domain.clock import SandboxClock
+from simulator.domain.profiles import Profile
+from simulator.domain.schemas import RequestSchemas
+from simulator.gateway.auth import Authenticator, Principal
+from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.key_usage import KeyUsage
+from simulator.gateway.reads import ReadService
+from simulator.gateway.send import SendService
+from simulator.storage.sqlite_store import SqliteStore
+
+__all__ = ["CONFIG_KEY", "GATEWAY_KEY", "PRINCIPAL_KEY", "Gateway", "principal_of"]
+
+
+@dataclass(slots=True)
+class Gateway:
+    """The use cases and ports the HTTP edge may call."""
+
+    profile: Profile
+    clock: SandboxClock
+    store: SqliteStore
+    directory: ServiceDirectory
+    authenticator: Authenticator
+    sender: SendService
+    reads: ReadService
+    schemas: RequestSchemas
+    key_usage: KeyUsage
+    admin_token: str
+
+
+CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)
+GATEWAY_KEY = web.AppKey("GATEWAY_KEY", Gateway)
+PRINCIPAL_KEY = "simulator.principal"  # request-scoped; set by the auth step of v2 handlers
+
+
+def principal_of(request: web.Request) -> Principal:
+    principal = request.get(PRINCIPAL_KEY)
+    assert isinstance(principal, Principal), "authenticate() must run first"
+    return principal

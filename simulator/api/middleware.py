@@ -1,0 +1,142 @@
+"""The HTTP edge's cross-cutting concerns: request context, headers, error envelope."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiohttp import web
+
+from simulator.api.json_io import json_bytes, json_response
+from simulator.domain.errors import NotifyError, RouteError
+from simulator.domain.messages import Messages
+
+__all__ = ["error_envelope", "request_context", "security_headers"]
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = structlog.get_logger("simulator.api")
+
+_SECURITY_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Content-Type,Authorization",
+    "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "X-Permitted-Cross-Domain-Policies": "none",
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
+    "Cache-Control": "no-store, no-cache, private, must-revalidate",
+}
+_TRACE_KEY = "simulator.trace"
+
+
+def _hex_header(request: web.Request, name: str, length: int) -> str | None:
+    value = request.headers.get(name)
+    # echo only well-formed ids: a header is hostile input
+    if value and len(value) <= 64 and all(c.isalnum() or c == "-" for c in value):
+        return value
+    del length
+    return None
+
+
+@web.middleware
+async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
+    trace_id = _hex_header(request, "X-B3-TraceId", 32) or secrets.token_hex(16)
+    span_id = _hex_header(request, "X-B3-SpanId", 16) or f"self-{secrets.token_hex(8)}"
+    request[_TRACE_KEY] = (trace_id, span_id)
+    with structlog.contextvars.bound_contextvars(
+        request_id=trace_id, method=request.method, path=request.path
+    ):
+        return await handler(request)
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: every response, errors included, carries Notify's headers."""
+    response.headers.update(_SECURITY_HEADERS)
+    trace_id, span_id = request.get(_TRACE_KEY) or (
+        secrets.token_hex(16),
+        f"self-{secrets.token_hex(8)}",
+    )
+    response.headers["X-B3-TraceId"] = trace_id
+    response.headers["X-B3-SpanId"] = span_id
+
+
+def _allow_header(methods: set[str]) -> str:
+    ordered = []
+    if "GET" in methods:
+        ordered.append("HEAD")
+    ordered.extend(m for m in ("POST", "GET", "PUT", "PATCH", "DELETE") if m in methods)
+    ordered.append("OPTIONS")
+    return ", ".join(ordered)
+
+
+def error_envelope(messages: Messages) -> Callable[..., Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        routing_error = request.match_info.http_exception
+        if request.method == "OPTIONS" and (
+            routing_error is None or isinstance(routing_error, web.HTTPMethodNotAllowed)
+        ):
+            return _options_response(request, routing_error)
+        try:
+            return await handler(request)
+        except NotifyError as error:
+            return _envelope(error)
+        except RouteError as error:
+            return _route_body(error.status_code, error.message, error.content_type, error.headers)
+        except web.HTTPMethodNotAllowed as error:
+            return _route_body(
+                405,
+                messages.method_not_allowed,
+                "text/html; charset=utf-8",
+                {"Allow": _allow_header(set(error.allowed_methods))},
+            )
+        except web.HTTPNotFound:
+            return _route_body(404, messages.route_not_found, "application/json", {})
+        except web.HTTPRequestEntityTooLarge:
+            return _envelope(NotifyError("Request entity too large", status_code=413))
+        except web.HTTPException:
+            raise
+        except Exception as error:
+            log.exception("unhandled_error", error_class=type(error).__name__)
+            return json_response(
+                {
+                    "status_code": 500,
+                    "errors": [{"error": type(error).__name__, "message": "Internal server error"}],
+                },
+                status=500,
+            )
+
+    return middleware
+
+
+def _options_response(
+    request: web.Request, routing_error: web.HTTPException | None
+) -> web.StreamResponse:
+    if isinstance(routing_error, web.HTTPMethodNotAllowed):
+        methods = set(routing_error.allowed_methods)
+    else:
+        methods = {r.method for r in request.match_info.route.resource or () if r.method != "*"}
+    return web.Response(
+        status=200, body=b"", content_type="text/html", headers={"Allow": _allow_header(methods)}
+    )
+
+
+def _envelope(error: NotifyError) -> web.Response:
+    payload = {
+        "status_code": error.status_code,
+        "errors": [{"error": item.error, "message": item.message} for item in error.items],
+    }
+    return json_response(payload, status=error.status_code, headers=error.headers or None)
+
+
+def _route_body(
+    status: int, message: str, content_type: str, headers: dict[str, str]
+) -> web.Response:
+    response = web.Response(
+        status=status,
+        body=json_bytes({"message": message, "result": "error"}),
+        headers=headers or None,
+    )
+    response.headers["Content-Type"] = content_type
+    return response

@@ -1,0 +1,156 @@
+"""Wire shapes of Notify's v2 responses (contract 3.1, 3.2, 3.5, 3.7, 3.8)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from simulator.domain import templating
+from simulator.domain.models import (
+    KeyType,
+    Notification,
+    NotificationType,
+    ReceivedText,
+    Status,
+    Template,
+)
+
+__all__ = [
+    "format_time",
+    "notification_body",
+    "post_email_body",
+    "post_sms_body",
+    "received_text_body",
+    "template_body",
+]
+
+
+def format_time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _post_envelope(n: Notification, url_root: str) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "reference": n.reference,
+        "uri": f"{url_root}v2/notifications/{n.id}",
+        "template": {
+            "id": n.template_id,
+            "version": n.template_version,
+            "uri": f"{url_root}services/{n.service_id}/templates/{n.template_id}",
+        },
+        "scheduled_for": None,
+    }
+
+
+def _from_number(sender: str | None) -> str | None:
+    """Phone-number senders are shown as digits without '+'; names are kept as they are."""
+    if sender is None:
+        return None
+    from simulator.domain.recipients import normalise_phone_for_matching
+
+    if any(ch.isalpha() for ch in sender):
+        return sender
+    return normalise_phone_for_matching(sender) or sender
+
+
+def post_sms_body(n: Notification, url_root: str) -> dict[str, Any]:
+    body = _post_envelope(n, url_root)
+    body["content"] = {"body": n.body, "from_number": _from_number(n.sender)}
+    return body
+
+
+def post_email_body(
+    n: Notification, url_root: str, from_email: str, sanitised: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    body = _post_envelope(n, url_root)
+    body["content"] = {
+        "from_email": from_email,
+        "body": n.body,
+        "subject": n.subject,
+        "one_click_unsubscribe_url": n.unsubscribe_url,
+    }
+    body["sanitised_content"] = sanitised or {}
+    return body
+
+
+def _cost(n: Notification, sms_rate: float) -> dict[str, Any]:
+    if n.type is NotificationType.EMAIL:
+        return {"is_cost_data_ready": True, "cost_in_pounds": 0.0, "cost_details": {}}
+    # Notify fills billable units at hand-off; research-mode (test key) sends bill nothing
+    if n.status is Status.CREATED:
+        return {"is_cost_data_ready": False, "cost_in_pounds": None, "cost_details": {}}
+    units = 0 if n.key_type is KeyType.TEST else n.billable_units
+    return {
+        "is_cost_data_ready": True,
+        "cost_in_pounds": round(units * n.rate_multiplier * sms_rate, 6),
+        "cost_details": {
+            "billable_sms_fragments": units,
+            "international_rate_multiplier": n.rate_multiplier,
+            "sms_rate": sms_rate,
+        },
+    }
+
+
+def notification_body(n: Notification, url_root: str, *, sms_rate: float) -> dict[str, Any]:
+    is_email = n.type is NotificationType.EMAIL
+    body: dict[str, Any] = {
+        "id": n.id,
+        "reference": n.reference,
+        "email_address": n.to if is_email else None,
+        "phone_number": n.to if n.type is NotificationType.SMS else None,
+        "line_1": None,
+        "line_2": None,
+        "line_3": None,
+        "line_4": None,
+        "line_5": None,
+        "line_6": None,
+        "postcode": None,
+        "type": n.type.value,
+        "status": n.status.value,
+        "template": {
+            "id": n.template_id,
+            "version": n.template_version,
+            "uri": f"{url_root}v2/template/{n.template_id}/version/{n.template_version}",
+        },
+        "body": n.body,
+        "subject": n.subject,
+        "created_at": format_time(n.created_at),
+        "created_by_name": None,
+        "sent_at": format_time(n.sent_at),
+        "completed_at": format_time(n.completed_at),
+        "scheduled_for": None,
+        "postage": n.postage,
+        "one_click_unsubscribe_url": n.unsubscribe_url,
+    }
+    body.update(_cost(n, sms_rate))
+    return body
+
+
+def template_body(t: Template) -> dict[str, Any]:
+    texts = (t.subject, t.body) if t.subject else (t.body,)
+    return {
+        "id": t.id,
+        "type": t.type.value,
+        "created_at": format_time(t.created_at),
+        "updated_at": format_time(t.updated_at),
+        "created_by": t.created_by,
+        "version": t.version,
+        "body": t.body,
+        "subject": t.subject if t.type is not NotificationType.SMS else None,
+        "name": t.name,
+        "personalisation": templating.placeholder_schema(*texts),
+        "postage": t.postage,
+        "letter_contact_block": t.letter_contact_block,
+    }
+
+
+def received_text_body(r: ReceivedText) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "user_number": r.user_number,
+        "notify_number": r.notify_number,
+        "created_at": format_time(r.created_at),
+        "service_id": r.service_id,
+        "content": r.content,
+    }

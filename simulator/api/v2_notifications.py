@@ -1,0 +1,113 @@
+"""/v2/notifications: send, get one, list (contract 3.1, 3.2, 3.5, 3.6)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from urllib.parse import parse_qsl, urlencode
+
+from aiohttp import web
+
+from simulator.api.json_io import is_not_json, json_response, parse_json_body
+from simulator.api.keys import GATEWAY_KEY
+from simulator.api.presenters import notification_body, post_email_body, post_sms_body
+from simulator.api.v2_auth import authenticate, url_root
+from simulator.domain.errors import BadRequestError, RouteError, ValidationError
+from simulator.domain.models import NotificationType
+
+__all__ = ["get_notification", "get_notifications", "post_notification"]
+
+_SENDABLE = {"sms": NotificationType.SMS, "email": NotificationType.EMAIL}
+
+
+async def post_notification(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY_KEY]
+    principal = await authenticate(request)
+    type_name = request.match_info["notification_id"]
+    admission = await gateway.sender.admit(principal, type_name, time.time())
+    try:
+        notification_type = _SENDABLE.get(type_name)
+        if notification_type is None:
+            if type_name == "letter":
+                raise BadRequestError(
+                    gateway.profile.messages.service_not_allowed.format(plural="letters")
+                )
+            # real Notify answers 500 here; the sandbox answers the route-level 404
+            raise RouteError(404, gateway.profile.messages.route_not_found)
+        body = parse_json_body(await request.read())
+        if is_not_json(body):
+            raise BadRequestError(gateway.profile.messages.invalid_json)
+    except BaseException:
+        await gateway.sender.release(admission)
+        raise
+    outcome = await gateway.sender.send(principal, notification_type, body, admission)
+    root = url_root(request)
+    if notification_type is NotificationType.SMS:
+        payload = post_sms_body(outcome.notification, root)
+    else:
+        payload = post_email_body(outcome.notification, root, outcome.from_email or "")
+    return json_response(payload, status=201)
+
+
+async def get_notification(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY_KEY]
+    principal = await authenticate(request)
+    notification_id = request.match_info["notification_id"]
+    if not _is_uuid(notification_id):
+        raise ValidationError(["notification_id is not a valid UUID"])
+    notification = await gateway.reads.notification(principal, notification_id)
+    return json_response(
+        notification_body(notification, url_root(request), sms_rate=gateway.profile.sms_rate)
+    )
+
+
+async def get_notifications(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY_KEY]
+    principal = await authenticate(request)
+    query = {key: request.query.getall(key) for key in request.query}
+    errors = gateway.schemas.validate_get_notifications(query)
+    if errors:
+        raise ValidationError([e.message for e in errors])
+    found = await gateway.reads.notifications(
+        principal,
+        template_types=query.get("template_type", []),
+        statuses=query.get("status", []),
+        reference=_single(query, "reference"),
+        older_than=_single(query, "older_than"),
+    )
+    root = url_root(request)
+    base = f"{root}v2/notifications"
+    pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    links = {"current": _with_query(base, pairs)}
+    if found:
+        links["next"] = _with_query(base, _replace_older_than(pairs, found[-1].id))
+    rate = gateway.profile.sms_rate
+    return json_response(
+        {
+            "notifications": [notification_body(n, root, sms_rate=rate) for n in found],
+            "links": links,
+        }
+    )
+
+
+def _single(query: dict[str, list[str]], key: str) -> str | None:
+    values = query.get(key)
+    return values[0] if values else None
+
+
+def _with_query(base: str, pairs: list[tuple[str, str]]) -> str:
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def _replace_older_than(pairs: list[tuple[str, str]], last_id: str) -> list[tuple[str, str]]:
+    if any(key == "older_than" for key, _ in pairs):
+        return [(key, last_id if key == "older_than" else value) for key, value in pairs]
+    return [*pairs, ("older_than", last_id)]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True

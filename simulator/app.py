@@ -1,0 +1,269 @@
+"""The composition root: reads Config, chooses adapters, wires the use cases."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from aiohttp import web
+
+from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, Gateway
+from simulator.api.middleware import error_envelope, request_context, security_headers
+from simulator.api.router import SandboxRouter
+from simulator.api.routes import setup_routes
+from simulator.config import Config
+from simulator.delivery.dispatch import ProviderChain
+from simulator.delivery.provider_lane import ProviderLane
+from simulator.delivery.worker import DeliveryWorker
+from simulator.domain.clock import SandboxClock
+from simulator.domain.profiles import Profile, uk_profile
+from simulator.domain.recipients import (
+    InvalidEmailAddress,
+    InvalidPhoneNumber,
+    parse_phone_number,
+    validate_email_address,
+)
+from simulator.domain.schemas import RequestSchemas
+from simulator.fixtures import LoadedFixtures, default_fixtures_dir, load_rules, read_fixtures
+from simulator.gateway.auth import Authenticator
+from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.key_usage import KeyUsage
+from simulator.gateway.reads import ReadService
+from simulator.gateway.send import SendService
+from simulator.limits.memory import InMemoryLimiter
+from simulator.providers.registry import (
+    ProviderSet,
+    ProviderSpec,
+    build_providers,
+    load_provider_factories,
+)
+from simulator.storage.secret_box import SecretBox, load_master_key
+from simulator.storage.sqlite_store import SqliteStore
+
+__all__ = ["WORKER_KEY", "create_app", "load_profile"]
+
+log = structlog.get_logger("simulator.app")
+
+WORKER_KEY = web.AppKey("WORKER_KEY", DeliveryWorker)
+FIXTURES_KEY = web.AppKey("FIXTURES_KEY", LoadedFixtures)
+_CLIENT_MAX_SIZE = 16 * 1024 * 1024  # emails may be up to 2 MB, plus files
+
+
+def load_profile(config: Config) -> Profile:
+    rules = load_rules(default_fixtures_dir() / f"simulator_{config.profile}.yaml")
+    return uk_profile(rules)
+
+
+def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
+    app = web.Application(
+        router=SandboxRouter(),
+        middlewares=[request_context, error_envelope(load_profile(config).messages)],
+        client_max_size=_CLIENT_MAX_SIZE,
+    )
+    app[CONFIG_KEY] = config
+    app.on_response_prepare.append(security_headers)
+    app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
+    setup_routes(app)
+    return app
+
+
+def _schemas(profile: Profile, clock: SandboxClock) -> RequestSchemas:
+    texts = profile.messages.phone
+
+    def phone_checker(raw: str) -> str | None:
+        try:
+            parse_phone_number(raw)
+        except InvalidPhoneNumber as error:
+            return texts[error.code.value]
+        return None
+
+    def email_checker(raw: str) -> bool:
+        try:
+            validate_email_address(raw)
+        except InvalidEmailAddress:
+            return False
+        return True
+
+    return RequestSchemas(
+        phone_checker=phone_checker,
+        email_checker=email_checker,
+        clock=clock.now,
+        reference_max_length=profile.reference_max_length,
+        schedule_hours_ahead=profile.schedule_hours_ahead,
+        profile=profile.name,
+    )
+
+
+def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderChain]]:
+    specs = [
+        ProviderSpec(p.name, p.channel, p.kind, p.priority, p.settings)  # type: ignore[arg-type]
+        for p in config.providers
+    ]
+    channels = {spec.channel for spec in specs}
+    for channel in ("sms", "email"):
+        if channel not in channels:  # nothing configured: keep it on this machine
+            specs.append(ProviderSpec("outbox", channel, "outbox", 1_000_000))  # type: ignore[arg-type]
+    provider_set = build_providers(specs, load_provider_factories())
+    options = {
+        "attempts_per_provider": config.dispatch_attempts,
+        "base_delay": config.dispatch_base_delay,
+    }
+    chains = {
+        "sms": ProviderChain(provider_set.sms, **options),  # type: ignore[arg-type]
+        "email": ProviderChain(provider_set.email, **options),  # type: ignore[arg-type]
+    }
+    return provider_set, chains
+
+
+@dataclass(slots=True)
+class _Background:
+    tasks: list[asyncio.Task[None]]
+
+    def every(self, seconds: float, job: Callable[[], Awaitable[object]], name: str) -> None:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(seconds)
+                try:
+                    await job()
+                except Exception:
+                    log.exception("background_job_failed", job=name)
+
+        self.tasks.append(asyncio.get_running_loop().create_task(loop(), name=name))
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+def _gateway_ctx(
+    clock: SandboxClock,
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        config = app[CONFIG_KEY]
+        config.data_dir.mkdir(parents=True, exist_ok=True)
+        profile = load_profile(config)
+        box = SecretBox(load_master_key(config.secret_key, config.data_dir))
+        store = SqliteStore(config.database_path, box, synchronous=config.sqlite_synchronous)
+        await store.open()
+        provider_set, chains = _provider_chains(config)
+        try:
+            app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
+            gateway, worker = _wire(config, profile, clock, store, chains)
+            app[GATEWAY_KEY] = gateway
+            app[WORKER_KEY] = worker
+            worker.start()
+            background = _Background([])
+            background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
+            background.every(config.retention_sweep_seconds, _sweeper(store, clock), "retention")
+            yield
+            await background.stop()
+            await worker.stop()
+            await gateway.key_usage.flush()
+        finally:
+            await provider_set.aclose()
+            await store.close()
+
+    return ctx
+
+
+def _sweeper(store: SqliteStore, clock: SandboxClock) -> Callable[[], Awaitable[int]]:
+    async def sweep() -> int:
+        # GET already hides rows past each service's retention; this bounds storage
+        return await store.purge_before(clock.now() - timedelta(days=7))
+
+    return sweep
+
+
+def _wire(
+    config: Config,
+    profile: Profile,
+    clock: SandboxClock,
+    store: SqliteStore,
+    chains: dict[str, ProviderChain],
+) -> tuple[Gateway, DeliveryWorker]:
+    directory = ServiceDirectory(store)
+    email_domain = config.email_domain or profile.email_domain
+    schemas = _schemas(profile, clock)
+    worker_ref: list[DeliveryWorker] = []
+
+    def on_scheduled(at: object) -> None:
+        worker_ref[0].notify_due(at)  # type: ignore[arg-type]
+
+    lane = ProviderLane(
+        store=store,
+        directory=directory,
+        clock=clock,
+        timing=config.timing,
+        chains=chains,
+        email_domain=email_domain,
+        on_scheduled=on_scheduled,
+    )
+    worker = DeliveryWorker(
+        store=store,
+        clock=clock,
+        timing=config.timing,
+        rules=profile.simulation,
+        dispatch=lane,
+        poll_seconds=config.worker_poll_seconds,
+    )
+    worker_ref.append(worker)
+    sender = SendService(
+        profile=profile,
+        directory=directory,
+        store=store,
+        schemas=schemas,
+        limiter=InMemoryLimiter(),
+        clock=clock,
+        timing=config.timing,
+        email_domain=email_domain,
+        on_scheduled=on_scheduled,
+    )
+    gateway = Gateway(
+        profile=profile,
+        clock=clock,
+        store=store,
+        directory=directory,
+        authenticator=Authenticator(directory, profile.messages, clock),
+        sender=sender,
+        reads=ReadService(
+            store=store,
+            directory=directory,
+            clock=clock,
+            messages=profile.messages,
+            page_size=profile.api_page_size,
+        ),
+        schemas=schemas,
+        key_usage=KeyUsage(store, clock),
+        admin_token=config.admin_token or secrets.token_urlsafe(24),
+    )
+    return gateway, worker
+
+
+async def _load_fixtures(config: Config, store: SqliteStore, clock: SandboxClock) -> LoadedFixtures:
+    paths = config.fixtures or (default_fixtures_dir() / "default.yaml",)
+    merged = LoadedFixtures()
+    for path in paths:
+        loaded = read_fixtures(path, clock)
+        for service in loaded.services:
+            await store.save_service(service)
+        existing = {k.id for s in loaded.services for k in await store.get_keys(s.id)}
+        for key in loaded.keys:
+            if key.id not in existing:  # a revoked fixture key stays revoked across restarts
+                await store.save_key(key)
+        for template in loaded.templates:
+            await store.save_template(template)
+        for text in loaded.received_texts:
+            await store.add_received_text(text)
+        merged.services += loaded.services
+        merged.keys += loaded.keys
+        merged.templates += loaded.templates
+        merged.received_texts += loaded.received_texts
+    return merged

@@ -1,0 +1,195 @@
+"""Every setting, declared once, read from the environment and an optional TOML file.
+
+No other module reads ``os.environ``. Each ``SANDBOX_*`` variable is documented
+next to its field; ``Config.from_env`` validates everything at start-up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Config", "ConfigError", "ProviderSettings", "SimulatorTiming"]
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorTiming:
+    # SANDBOX_SIM_SENDING_DELAY: seconds from `created` to `sending` for test keys
+    sending_delay: float = 1.0
+    # SANDBOX_SIM_DELIVERY_DELAY: seconds from `sending` to the final status
+    delivery_delay: float = 2.0
+
+    @property
+    def immediate(self) -> bool:
+        return self.sending_delay == 0 and self.delivery_delay == 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    name: str
+    kind: str
+    channel: str
+    priority: int
+    settings: Mapping[str, Any] = field(repr=False)  # may hold passwords and tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    # SANDBOX_HOST / SANDBOX_PORT: where to listen
+    host: str = "127.0.0.1"
+    port: int = 6011
+    # SANDBOX_DATA_DIR: the SQLite file and the master key file live here
+    data_dir: Path = Path(".sandbox")
+    # SANDBOX_FIXTURES: comma-separated fixture files; empty means fixtures/default.yaml
+    fixtures: tuple[Path, ...] = ()
+    # SANDBOX_PROFILE: uk (GOV.UK Notify)
+    profile: str = "uk"
+    # SANDBOX_ADMIN_TOKEN: bearer token for /sandbox/v1; generated and printed when unset
+    admin_token: str | None = field(default=None, repr=False)
+    # SANDBOX_SECRET_KEY: master key for API key secrets at rest; else a 0600 file in data_dir
+    secret_key: str | None = field(default=None, repr=False)
+    # SANDBOX_SQLITE_SYNCHRONOUS: NORMAL survives a process crash; FULL also a power cut
+    sqlite_synchronous: str = "NORMAL"
+    timing: SimulatorTiming = field(default_factory=SimulatorTiming)
+    # SANDBOX_LOG_FORMAT: console or json; SANDBOX_LOG_LEVEL: debug, info, warning
+    log_format: str = "console"
+    log_level: str = "info"
+    # SANDBOX_EMAIL_DOMAIN: the domain of from_email (default: the profile's)
+    email_domain: str | None = None
+    # SANDBOX_RETENTION_SWEEP_SECONDS: how often expired notifications are removed
+    retention_sweep_seconds: float = 3600.0
+    # SANDBOX_WORKER_POLL_SECONDS: how often the worker looks for due work from other replicas
+    worker_poll_seconds: float = 0.5
+    # SANDBOX_DISPATCH_ATTEMPTS / SANDBOX_DISPATCH_BASE_DELAY: provider retries per provider
+    dispatch_attempts: int = 3
+    dispatch_base_delay: float = 0.5
+    # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above)
+    providers: tuple[ProviderSettings, ...] = ()
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "sandbox.db"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Config:
+        values: dict[str, Any] = {}
+        config_file = env.get("SANDBOX_CONFIG")
+        if config_file:
+            values.update(_read_toml(Path(config_file)))
+        values.update(_env_values(env))
+        return cls.build(values)
+
+    @classmethod
+    def build(cls, values: Mapping[str, Any]) -> Config:
+        timing = SimulatorTiming(
+            sending_delay=_non_negative(values, "sim_sending_delay", 1.0),
+            delivery_delay=_non_negative(values, "sim_delivery_delay", 2.0),
+        )
+        known = {k: v for k, v in values.items() if k in _SIMPLE_FIELDS}
+        config = cls(timing=timing, providers=_providers(values.get("providers", ())))
+        config = replace(config, **{k: _coerce(k, v) for k, v in known.items()})
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port must be 1-65535, got {self.port}")
+        if self.profile not in {"uk"}:
+            raise ConfigError(f"unknown profile {self.profile!r} (available: uk)")
+        if self.log_format not in {"console", "json"}:
+            raise ConfigError("log_format must be console or json")
+        if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ConfigError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+        if self.dispatch_attempts < 1:
+            raise ConfigError("dispatch_attempts must be at least 1")
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        clean = {k: _coerce(k, v) for k, v in overrides.items() if v is not None}
+        config = replace(self, **clean)
+        config.validate()
+        return config
+
+
+_SIMPLE_FIELDS = {
+    "host": str,
+    "port": int,
+    "data_dir": Path,
+    "profile": str,
+    "admin_token": str,
+    "secret_key": str,
+    "sqlite_synchronous": str,
+    "log_format": str,
+    "log_level": str,
+    "email_domain": str,
+    "retention_sweep_seconds": float,
+    "worker_poll_seconds": float,
+    "dispatch_attempts": int,
+    "dispatch_base_delay": float,
+    "fixtures": tuple,
+}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name == "fixtures":
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(Path(str(item).strip()) for item in items if str(item).strip())
+    kind = _SIMPLE_FIELDS.get(name)
+    if kind is None or isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{name}: cannot read {value!r} as {kind.__name__}") from error
+
+
+def _non_negative(values: Mapping[str, Any], name: str, default: float) -> float:
+    try:
+        number = float(values.get(name, default))
+    except (TypeError, ValueError) as error:
+        raise ConfigError(f"{name} must be a number of seconds") from error
+    if number < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return number
+
+
+def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
+    names = set(_SIMPLE_FIELDS) | {"sim_sending_delay", "sim_delivery_delay"}
+    return {
+        name: env[f"SANDBOX_{name.upper()}"]
+        for name in names
+        if env.get(f"SANDBOX_{name.upper()}") not in (None, "")
+    }
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read config file {path}: {error}") from error
+
+
+def _providers(raw: Any) -> tuple[ProviderSettings, ...]:
+    specs = []
+    for index, item in enumerate(raw or ()):
+        if not isinstance(item, Mapping) or "kind" not in item or "channel" not in item:
+            raise ConfigError(f"providers[{index}] needs at least kind and channel")
+        if item["channel"] not in {"sms", "email"}:
+            raise ConfigError(f"providers[{index}].channel must be sms or email")
+        specs.append(
+            ProviderSettings(
+                name=str(item.get("name", item["kind"])),
+                kind=str(item["kind"]),
+                channel=str(item["channel"]),
+                priority=int(item.get("priority", index)),
+                settings=dict(item.get("settings", {})),
+            )
+        )
+    return tuple(specs)

@@ -1,0 +1,46 @@
+"""Next steps of a simulated timeline: created -> sending (or sent) -> final."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from simulator.config import SimulatorTiming
+from simulator.domain.models import Notification, NotificationType, Status
+from simulator.domain.ports import Transition
+from simulator.domain.simulation import MagicOutcome
+
+__all__ = ["next_simulated_step"]
+
+
+def next_simulated_step(
+    n: Notification, outcome: MagicOutcome, timing: SimulatorTiming, now: datetime
+) -> Transition | None:
+    if n.status is Status.CREATED:
+        return _hand_off(n, outcome, timing, now)
+    if n.status in (Status.SENDING, Status.SENT, Status.PENDING):
+        final = n.planned_status or outcome.status
+        if final is n.status:  # e.g. a provider receipt already set it
+            return Transition(n.id, n.status, n.status, now, next_action_at=None)
+        return Transition(n.id, n.status, final, now, next_action_at=None)
+    # anything else is already final: just clear the schedule
+    return Transition(n.id, n.status, n.status, n.updated_at or now, next_action_at=None)
+
+
+def _hand_off(
+    n: Notification, outcome: MagicOutcome, timing: SimulatorTiming, now: datetime
+) -> Transition:
+    in_flight = (
+        Status.SENT if n.type is NotificationType.SMS and n.international else Status.SENDING
+    )
+    if not outcome.terminal:
+        # the "stays pending" recipient: hand off, then park in its status for good
+        return Transition(n.id, Status.CREATED, outcome.status, now, set_sent_at=True)
+    delay = timing.delivery_delay + outcome.extra_delay
+    return Transition(
+        n.id,
+        Status.CREATED,
+        in_flight,
+        now,
+        next_action_at=now + timedelta(seconds=delay),
+        set_sent_at=True,
+    )

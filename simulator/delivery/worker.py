@@ -1,0 +1,155 @@
+"""The delivery worker: moves due notifications along their timelines.
+
+All its state is in the store (status, next_action_at, attempts), so a restart,
+or a second replica, simply picks up whatever is due. Every step is a
+compare-and-set, so no step happens twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+import structlog
+
+from simulator.config import SimulatorTiming
+from simulator.delivery.simulated import next_simulated_step
+from simulator.domain.clock import Clock
+from simulator.domain.models import KeyType, Notification, Status
+from simulator.domain.ports import NotificationStore, Transition
+from simulator.domain.simulation import SimulationRules
+
+__all__ = ["DeliveryWorker"]
+
+log = structlog.get_logger("simulator.worker")
+
+Dispatch = Callable[[Notification], Awaitable[None]]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        *,
+        store: NotificationStore,
+        clock: Clock,
+        timing: SimulatorTiming,
+        rules: SimulationRules,
+        dispatch: Dispatch,
+        poll_seconds: float = 0.5,
+        batch_size: int = 500,
+        max_in_flight: int = 64,
+        lease_seconds: float = 120.0,
+    ) -> None:
+        self._lease = lease_seconds
+        self._store = store
+        self._clock = clock
+        self._timing = timing
+        self._rules = rules
+        self._dispatch = dispatch
+        self._poll = poll_seconds
+        self._batch = batch_size
+        self._wake = asyncio.Event()
+        self._next_hint: datetime | None = None
+        self._slots = asyncio.Semaphore(max_in_flight)
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._dispatching: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+        self.steps = 0
+
+    def notify_due(self, at: datetime) -> None:
+        """Called after a commit: something new is due at `at`."""
+        if self._next_hint is None or at < self._next_hint:
+            self._next_hint = at
+            self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="delivery-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("worker_tick_failed")
+                busy = False
+            if not busy:
+                await self._sleep()
+
+    async def _sleep(self) -> None:
+        timeout = self._poll
+        if self._next_hint is not None:
+            gap = (self._next_hint - self._clock.now()).total_seconds()
+            timeout = max(0.0, min(timeout, gap))
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def run_once(self) -> bool:
+        """Apply every due step; True when a full batch suggests more is waiting."""
+        now = self._clock.now()
+        self._next_hint = None
+        due = await self._store.due_notifications(now, self._batch)
+        transitions: list[Transition] = []
+        claimed: list[Notification] = []
+        for n in due:
+            if n.key_type is not KeyType.TEST and n.status is Status.CREATED:
+                if n.id not in self._dispatching:
+                    transitions.append(self._claim(n, now))
+                    claimed.append(n)
+                continue
+            outcome = self._rules.outcome_for(n.type, n.to)
+            step = next_simulated_step(n, outcome, self._timing, now)
+            if step is not None:
+                transitions.append(step)
+        if transitions:
+            results = await self._store.apply_transitions(transitions)
+            self.steps += sum(results)
+            for t, applied in zip(transitions, results, strict=True):
+                if applied and t.next_action_at is not None and t.attempts_delta == 0:
+                    self.notify_due(t.next_action_at)
+            claims = {t.notification_id for t, ok in zip(transitions, results, strict=True) if ok}
+            for n in claimed:
+                if n.id in claims:
+                    n.attempts += 1
+                    self._start_dispatch(n)
+        return len(due) >= self._batch
+
+    def _claim(self, n: Notification, now: datetime) -> Transition:
+        # a lease: if this process dies mid-send, the row is due again once it lapses
+        return Transition(
+            n.id,
+            Status.CREATED,
+            Status.CREATED,
+            now,
+            next_action_at=now + timedelta(seconds=self._lease),
+            attempts_delta=1,
+            expected_attempts=n.attempts,
+        )
+
+    def _start_dispatch(self, n: Notification) -> None:
+        self._dispatching.add(n.id)
+        task = asyncio.get_running_loop().create_task(self._guarded_dispatch(n))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _guarded_dispatch(self, n: Notification) -> None:
+        try:
+            async with self._slots:
+                await self._dispatch(n)
+        except Exception:
+            log.exception("dispatch_failed", notification_id=n.id)
+        finally:
+            self._dispatching.discard(n.id)
+            self._wake.set()

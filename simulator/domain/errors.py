@@ -1,0 +1,87 @@
+"""Notify-shaped errors raised by the domain and the gateway.
+
+Each error carries its public class name and HTTP status explicitly; the API
+middleware is the only place that turns them into response bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "AuthError",
+    "BadRequestError",
+    "ErrorItem",
+    "NotifyError",
+    "RouteError",
+    "ValidationError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorItem:
+    error: str
+    message: str
+
+
+class NotifyError(Exception):
+    """An error answered with Notify's v2 envelope."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 400,
+        error: str = "BadRequestError",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.error = error
+        self.headers = headers or {}
+
+    @property
+    def items(self) -> Sequence[ErrorItem]:
+        return (ErrorItem(self.error, self.message),)
+
+
+class AuthError(NotifyError):
+    def __init__(self, message: str, status_code: int = 403) -> None:
+        super().__init__(message, status_code=status_code, error="AuthError")
+
+
+class BadRequestError(NotifyError):
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(message, status_code=status_code, error="BadRequestError")
+
+
+class ValidationError(NotifyError):
+    """Schema failures: one envelope, possibly several items."""
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__(messages[0] if messages else "", status_code=400, error="ValidationError")
+        self._messages = list(messages)
+
+    @property
+    def items(self) -> Sequence[ErrorItem]:
+        return tuple(ErrorItem("ValidationError", m) for m in self._messages)
+
+
+class RouteError(Exception):
+    """Routing-level failures (unknown URL, wrong method): Flask's bare body, not the envelope."""
+
+    def __init__(
+        self,
+        status_code: int,
+        message: str,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.content_type = content_type
+        self.headers = headers or {}

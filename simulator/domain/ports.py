@@ -1,0 +1,162 @@
+"""Ports: the small protocols the gateway and the worker need from adapters.
+
+versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from simulator.domain.models import (
+    ApiKey,
+    KeyType,
+    Notification,
+    NotificationType,
+    ReceivedText,
+    Service,
+    Status,
+    Template,
+)
+
+__all__ = [
+    "DirectoryStore",
+    "Limiter",
+    "ListQuery",
+    "MessageQuery",
+    "MessageRecord",
+    "NotificationStore",
+    "RateDecision",
+    "Reservation",
+    "Transition",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    service_id: str
+    key_type: KeyType | None
+    template_types: Sequence[str] = ()
+    statuses: Sequence[str] = ()
+    reference: str | None = None
+    older_than: str | None = None
+    not_before: datetime | None = None
+    limit: int = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A compare-and-set status change: applied only if the row still has `expected`."""
+
+    notification_id: str
+    expected: Status
+    status: Status
+    at: datetime
+    next_action_at: datetime | None = None
+    set_sent_at: bool = False
+    provider: str | None = None
+    provider_reference: str | None = None
+    detail: str | None = None
+    attempts_delta: int = 0
+    # where a timeline is heading next (kept when None)
+    planned_status: Status | None = None
+    # a claim guard: also require this attempts count (so two workers cannot both claim)
+    expected_attempts: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    notification_id: str
+    service_id: str
+    key_type: KeyType
+    channel: NotificationType
+    provider: str
+    recipient: str
+    body: str
+    template_id: str
+    created_at: datetime
+    sender: str | None = None
+    reply_to: str | None = None
+    subject: str | None = None
+    html: str | None = None
+    fragment_count: int | None = None
+    reference: str | None = None
+    unsubscribe_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageQuery:
+    service_id: str | None = None
+    recipient: str | None = None
+    reference: str | None = None
+    channel: str | None = None
+    limit: int = 100
+
+
+class DirectoryStore(Protocol):
+    async def get_service(self, service_id: str) -> Service | None: ...
+    async def list_services(self) -> list[Service]: ...
+    async def save_service(self, service: Service) -> None: ...
+    async def get_keys(self, service_id: str) -> list[ApiKey]: ...
+    async def save_key(self, key: ApiKey) -> None: ...
+    async def delete_key(self, key_id: str) -> None: ...
+    async def touch_keys(self, last_used: dict[str, datetime]) -> None: ...
+    async def get_template(
+        self, service_id: str, template_id: str, version: int | None = None
+    ) -> Template | None: ...
+    async def list_templates(self, service_id: str) -> list[Template]: ...
+    async def save_template(self, template: Template) -> None: ...
+
+
+class NotificationStore(Protocol):
+    async def add_notification(self, notification: Notification) -> None: ...
+    async def get_notification(
+        self, service_id: str, notification_id: str, not_before: datetime | None
+    ) -> Notification | None: ...
+    async def find_notification(self, notification_id: str) -> Notification | None: ...
+    async def list_notifications(self, query: ListQuery) -> list[Notification]: ...
+    async def due_notifications(self, now: datetime, limit: int) -> list[Notification]: ...
+    async def apply_transitions(self, transitions: Sequence[Transition]) -> list[bool]: ...
+    async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool: ...
+    async def add_received_text(self, text: ReceivedText) -> None: ...
+    async def list_received_texts(
+        self, service_id: str, older_than: str | None, not_before: datetime | None, limit: int
+    ) -> list[ReceivedText]: ...
+    async def list_messages(self, query: MessageQuery) -> list[MessageRecord]: ...
+    async def purge_before(self, moment: datetime) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    # seconds until a token is available again (0 when allowed)
+    retry_after: float
+    # seconds until the bucket is full again
+    reset_after: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """Places taken in daily counters; given back if the send fails afterwards."""
+
+    service_id: str
+    day: str
+    channels: tuple[str, ...]
+
+
+class Limiter(Protocol):
+    async def take_token(
+        self, bucket: str, *, per_minute: int, capacity: int, now: float
+    ) -> RateDecision: ...
+    async def reserve(
+        self, service_id: str, day: str, limits: Sequence[tuple[str, int]]
+    ) -> Reservation | tuple[str, int]:
+        """Take one place in each (channel, limit), or return the (channel, limit) that is full."""
+        ...
+
+    async def release(self, reservation: Reservation) -> None: ...
+    async def usage(self, service_id: str, day: str) -> dict[str, int]: ...

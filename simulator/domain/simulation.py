@@ -1,0 +1,62 @@
+"""The test-key simulator's rules: which recipient ends in which status.
+
+The values are data (fixtures/simulator_<profile>.yaml); this module only
+applies them, so each profile brings its own magic numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from simulator.domain.models import NotificationType, Status
+
+__all__ = ["MagicOutcome", "SimulationRules"]
+
+
+@dataclass(frozen=True, slots=True)
+class MagicOutcome:
+    status: Status
+    # extra seconds before the final status, for the "slow delivery" recipient
+    extra_delay: float = 0.0
+    # a status that is never followed by a final one (the "pending forever" recipient)
+    terminal: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationRules:
+    sms_suffixes: tuple[tuple[str, MagicOutcome], ...] = ()
+    emails: Mapping[str, MagicOutcome] = field(default_factory=dict)
+    smoke_test_sms: frozenset[str] = frozenset()  # normalised numbers
+    smoke_test_emails: frozenset[str] = frozenset()  # lower-cased
+    default: MagicOutcome = MagicOutcome(Status.DELIVERED)
+
+    def outcome_for(self, notification_type: NotificationType, recipient: str) -> MagicOutcome:
+        """Suffix match on the trimmed SMS recipient; exact, case-sensitive email match."""
+        if notification_type is NotificationType.SMS:
+            for suffix, outcome in self.sms_suffixes:
+                if recipient.endswith(suffix):
+                    return outcome
+            return self.default
+        return self.emails.get(recipient, self.default)
+
+    def is_smoke_test(self, notification_type: NotificationType, normalised: str) -> bool:
+        if notification_type is NotificationType.SMS:
+            return normalised in self.smoke_test_sms
+        return normalised in self.smoke_test_emails
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        sms: Iterable[tuple[str, MagicOutcome]],
+        emails: Mapping[str, MagicOutcome],
+        smoke_sms: Iterable[str],
+        smoke_emails: Iterable[str],
+    ) -> SimulationRules:
+        return cls(
+            sms_suffixes=tuple(sms),
+            emails=dict(emails),
+            smoke_test_sms=frozenset(smoke_sms),
+            smoke_test_emails=frozenset(e.lower() for e in smoke_emails),
+        )

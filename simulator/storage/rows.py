@@ -1,0 +1,260 @@
+"""Mapping between SQLite rows and domain records."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from simulator.domain.clock import utc_from_micros, utc_micros
+from simulator.domain.models import (
+    EmailReplyTo,
+    KeyType,
+    Notification,
+    NotificationType,
+    ReceivedText,
+    Service,
+    SmsSender,
+    Status,
+    TeamMember,
+    Template,
+)
+from simulator.domain.ports import MessageRecord
+
+__all__ = [
+    "NOTIFICATION_COLUMNS",
+    "micros",
+    "moment",
+    "notification_from_row",
+    "notification_values",
+    "received_text_from_row",
+    "service_from_row",
+    "service_values",
+    "template_from_row",
+]
+
+
+def micros(value: datetime | None) -> int | None:
+    return None if value is None else utc_micros(value)
+
+
+def moment(value: int | None) -> datetime | None:
+    return None if value is None else utc_from_micros(value)
+
+
+def service_values(service: Service) -> tuple[Any, ...]:
+    settings = {
+        "permissions": sorted(service.permissions),
+        "prefix_sms": service.prefix_sms,
+        "sms_senders": [
+            {"id": s.id, "sender": s.sender, "is_default": s.is_default}
+            for s in service.sms_senders
+        ],
+        "email_reply_to": [
+            {"id": r.id, "email_address": r.email_address, "is_default": r.is_default}
+            for r in service.email_reply_to
+        ],
+        "team": [
+            {"name": m.name, "email_address": m.email_address, "mobile_number": m.mobile_number}
+            for m in service.team
+        ],
+        "guest_list": list(service.guest_list),
+        "limits": service.limits,
+        "data_retention_days": service.data_retention_days,
+    }
+    return (
+        service.id,
+        service.name,
+        int(service.restricted),
+        int(service.active),
+        service.email_sender_local_part,
+        service.rate_limit,
+        json.dumps(settings),
+        micros(service.created_at) or 0,
+    )
+
+
+def service_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Service:
+    settings = json.loads(row[6])
+    return Service(
+        id=row[0],
+        name=row[1],
+        restricted=bool(row[2]),
+        active=bool(row[3]),
+        email_sender_local_part=row[4],
+        rate_limit=row[5],
+        permissions=frozenset(settings.get("permissions", ())),
+        prefix_sms=settings.get("prefix_sms", False),
+        sms_senders=tuple(SmsSender(**s) for s in settings.get("sms_senders", ())),
+        email_reply_to=tuple(EmailReplyTo(**r) for r in settings.get("email_reply_to", ())),
+        team=tuple(TeamMember(**m) for m in settings.get("team", ())),
+        guest_list=tuple(settings.get("guest_list", ())),
+        limits=dict(settings.get("limits", {})),
+        data_retention_days=settings.get("data_retention_days", 7),
+        created_at=moment(row[7]),
+    )
+
+
+TEMPLATE_COLUMNS = (
+    "id, version, service_id, type, name, subject, body, created_by, created_at, updated_at, "
+    "archived, hidden, postage, letter_contact_block"
+)
+
+
+def template_from_row(row: tuple[Any, ...]) -> Template:
+    return Template(
+        id=row[0],
+        version=row[1],
+        service_id=row[2],
+        type=NotificationType(row[3]),
+        name=row[4],
+        subject=row[5],
+        body=row[6],
+        created_by=row[7],
+        created_at=moment(row[8]),
+        updated_at=moment(row[9]),
+        archived=bool(row[10]),
+        hidden=bool(row[11]),
+        postage=row[12],
+        letter_contact_block=row[13],
+    )
+
+
+NOTIFICATION_COLUMNS = (
+    "id, service_id, api_key_id, key_type, notification_type, status, to_address, normalised_to, "
+    "template_id, template_version, reference, body, subject, created_at, sent_at, updated_at, "
+    "billable_units, international, rate_multiplier, sender, reply_to, unsubscribe_url, postage, "
+    "personalisation, planned_status, next_action_at, attempts, provider, provider_reference, "
+    "status_detail"
+)
+NOTIFICATION_PLACEHOLDERS = ", ".join("?" * len(NOTIFICATION_COLUMNS.split(",")))
+
+
+def notification_values(n: Notification) -> tuple[Any, ...]:
+    return (
+        n.id,
+        n.service_id,
+        n.api_key_id,
+        n.key_type.value,
+        n.type.value,
+        n.status.value,
+        n.to,
+        n.normalised_to,
+        n.template_id,
+        n.template_version,
+        n.reference,
+        n.body,
+        n.subject,
+        micros(n.created_at),
+        micros(n.sent_at),
+        micros(n.updated_at),
+        n.billable_units,
+        int(n.international),
+        n.rate_multiplier,
+        n.sender,
+        n.reply_to,
+        n.unsubscribe_url,
+        n.postage,
+        json.dumps(n.personalisation) if n.personalisation else None,
+        n.planned_status.value if n.planned_status else None,
+        micros(n.next_action_at),
+        n.attempts,
+        n.provider,
+        n.provider_reference,
+        n.status_detail,
+    )
+
+
+def notification_from_row(row: tuple[Any, ...]) -> Notification:
+    return Notification(
+        id=row[0],
+        service_id=row[1],
+        api_key_id=row[2],
+        key_type=KeyType(row[3]),
+        type=NotificationType(row[4]),
+        status=Status(row[5]),
+        to=row[6],
+        normalised_to=row[7],
+        template_id=row[8],
+        template_version=row[9],
+        reference=row[10],
+        body=row[11],
+        subject=row[12],
+        created_at=utc_from_micros(row[13]),
+        sent_at=moment(row[14]),
+        updated_at=moment(row[15]),
+        billable_units=row[16],
+        international=bool(row[17]),
+        rate_multiplier=row[18],
+        sender=row[19],
+        reply_to=row[20],
+        unsubscribe_url=row[21],
+        postage=row[22],
+        personalisation=json.loads(row[23]) if row[23] else {},
+        planned_status=Status(row[24]) if row[24] else None,
+        next_action_at=moment(row[25]),
+        attempts=row[26],
+        provider=row[27],
+        provider_reference=row[28],
+        status_detail=row[29],
+    )
+
+
+def received_text_from_row(row: tuple[Any, ...]) -> ReceivedText:
+    return ReceivedText(
+        id=row[0],
+        service_id=row[1],
+        user_number=row[2],
+        notify_number=row[3],
+        content=row[4],
+        created_at=utc_from_micros(row[5]),
+    )
+
+
+MESSAGE_COLUMNS = (
+    "notification_id, service_id, key_type, channel, provider, recipient, sender, reply_to, "
+    "subject, body, html, fragment_count, reference, template_id, unsubscribe_url, created_at"
+)
+
+
+def message_values(m: MessageRecord) -> tuple[Any, ...]:
+    return (
+        m.notification_id,
+        m.service_id,
+        m.key_type.value,
+        m.channel.value,
+        m.provider,
+        m.recipient,
+        m.sender,
+        m.reply_to,
+        m.subject,
+        m.body,
+        m.html,
+        m.fragment_count,
+        m.reference,
+        m.template_id,
+        m.unsubscribe_url,
+        micros(m.created_at),
+    )
+
+
+def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
+    return MessageRecord(
+        notification_id=row[0],
+        service_id=row[1],
+        key_type=KeyType(row[2]),
+        channel=NotificationType(row[3]),
+        provider=row[4],
+        recipient=row[5],
+        sender=row[6],
+        reply_to=row[7],
+        subject=row[8],
+        body=row[9],
+        html=row[10],
+        fragment_count=row[11],
+        reference=row[12],
+        template_id=row[13],
+        unsubscribe_url=row[14],
+        created_at=utc_from_micros(row[15]),
+    )

@@ -1,0 +1,406 @@
+"""The SQLite adapter for the directory (services, keys, templates) and notifications."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from simulator.domain.models import ApiKey, KeyType, Notification, ReceivedText, Service, Template
+from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
+from simulator.storage.rows import (
+    MESSAGE_COLUMNS,
+    NOTIFICATION_COLUMNS,
+    NOTIFICATION_PLACEHOLDERS,
+    TEMPLATE_COLUMNS,
+    message_from_row,
+    message_values,
+    micros,
+    moment,
+    notification_from_row,
+    notification_values,
+    received_text_from_row,
+    service_from_row,
+    service_values,
+    template_from_row,
+)
+from simulator.storage.secret_box import SecretBox
+from simulator.storage.sqlite_engine import SqliteEngine
+from simulator.storage.transitions import apply_transition
+
+__all__ = ["SqliteStore"]
+
+_KEY_COLUMNS = (
+    "id, service_id, name, key_type, secret_ciphertext, permissions, description, created_by, "
+    "created_at, revoked_at, expires_at, last_used_at"
+)
+
+
+class SqliteStore:
+    """Implements DirectoryStore and NotificationStore on one SQLite file."""
+
+    def __init__(self, path: Path | str, secret_box: SecretBox, *, synchronous: str = "NORMAL"):
+        self.engine = SqliteEngine(path, synchronous=synchronous)
+        self._box = secret_box
+        self.schema_version: str | None = None
+
+    async def open(self) -> None:
+        await self.engine.open()
+        self.schema_version = await self.engine.read(
+            lambda c: c.execute("SELECT MAX(version) FROM schema_versions").fetchone()[0]
+        )
+
+    async def close(self) -> None:
+        await self.engine.close()
+
+    # -- services -------------------------------------------------------------
+    async def get_service(self, service_id: str) -> Service | None:
+        def run(c: sqlite3.Connection) -> Service | None:
+            row = c.execute("SELECT * FROM services WHERE id = ?", (service_id,)).fetchone()
+            return service_from_row(row) if row else None
+
+        return await self.engine.read(run)
+
+    async def list_services(self) -> list[Service]:
+        def run(c: sqlite3.Connection) -> list[Service]:
+            return [service_from_row(r) for r in c.execute("SELECT * FROM services ORDER BY name")]
+
+        return await self.engine.read(run)
+
+    async def save_service(self, service: Service) -> None:
+        values = service_values(service)
+        await self.engine.write(
+            lambda c: c.execute(
+                "INSERT INTO services VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET "
+                "name=excluded.name, restricted=excluded.restricted, active=excluded.active, "
+                "email_sender_local_part=excluded.email_sender_local_part, "
+                "rate_limit=excluded.rate_limit, settings=excluded.settings",
+                values,
+            )
+        )
+
+    # -- keys ----------------------------------------------------------------
+    async def get_keys(self, service_id: str) -> list[ApiKey]:
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(
+                f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE service_id = ? ORDER BY created_at",
+                (service_id,),
+            ).fetchall()
+
+        return [self._key_from_row(row) for row in await self.engine.read(run)]
+
+    def _key_from_row(self, row: Sequence[object]) -> ApiKey:
+        key_id = str(row[0])
+        return ApiKey(
+            id=key_id,
+            service_id=str(row[1]),
+            name=str(row[2]),
+            key_type=KeyType(row[3]),
+            secret=self._box.open(bytes(row[4]), bound_to=key_id),  # type: ignore[arg-type]
+            permissions=frozenset(json.loads(str(row[5]))),
+            description=str(row[6]),
+            created_by=str(row[7]),
+            created_at=moment(row[8]),  # type: ignore[arg-type]
+            revoked_at=moment(row[9]),  # type: ignore[arg-type]
+            expires_at=moment(row[10]),  # type: ignore[arg-type]
+            last_used_at=moment(row[11]),  # type: ignore[arg-type]
+        )
+
+    async def find_key_by_secret(self, secret: str) -> ApiKey | None:
+        digest = self._box.digest(secret)
+
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            return c.execute(
+                f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE secret_digest = ?", (digest,)
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return self._key_from_row(row) if row else None
+
+    async def save_key(self, key: ApiKey) -> None:
+        values = (
+            key.id,
+            key.service_id,
+            key.name,
+            key.key_type.value,
+            self._box.seal(key.secret, bound_to=key.id),
+            self._box.digest(key.secret),
+            json.dumps(sorted(key.permissions)),
+            key.description,
+            key.created_by,
+            micros(key.created_at),
+            micros(key.revoked_at),
+            micros(key.expires_at),
+            micros(key.last_used_at),
+        )
+        await self.engine.write(
+            lambda c: c.execute(
+                "INSERT INTO api_keys (id, service_id, name, key_type, secret_ciphertext, "
+                "secret_digest, permissions, description, created_by, created_at, revoked_at, "
+                "expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
+                "permissions=excluded.permissions, description=excluded.description, "
+                "revoked_at=excluded.revoked_at, expires_at=excluded.expires_at",
+                values,
+            )
+        )
+
+    async def delete_key(self, key_id: str) -> None:
+        await self.engine.write(lambda c: c.execute("DELETE FROM api_keys WHERE id = ?", (key_id,)))
+
+    async def touch_keys(self, last_used: dict[str, datetime]) -> None:
+        rows = [(micros(at), key_id) for key_id, at in last_used.items()]
+        await self.engine.write(
+            lambda c: c.executemany("UPDATE api_keys SET last_used_at = ? WHERE id = ?", rows)
+        )
+
+    # -- templates -----------------------------------------------------------
+    async def get_template(
+        self, service_id: str, template_id: str, version: int | None = None
+    ) -> Template | None:
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            sql = f"SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ? AND service_id = ?"
+            if version is None:
+                return c.execute(
+                    sql + " ORDER BY version DESC LIMIT 1", (template_id, service_id)
+                ).fetchone()
+            return c.execute(
+                sql + " AND version = ?", (template_id, service_id, version)
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return template_from_row(row) if row else None
+
+    async def list_templates(self, service_id: str) -> list[Template]:
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(
+                f"SELECT {TEMPLATE_COLUMNS} FROM templates t WHERE service_id = ? AND version = "
+                "(SELECT MAX(version) FROM templates WHERE id = t.id)",
+                (service_id,),
+            ).fetchall()
+
+        return [template_from_row(r) for r in await self.engine.read(run)]
+
+    async def save_template(self, template: Template) -> None:
+        values = (
+            template.id,
+            template.version,
+            template.service_id,
+            template.type.value,
+            template.name,
+            template.subject,
+            template.body,
+            template.created_by,
+            micros(template.created_at),
+            micros(template.updated_at),
+            int(template.archived),
+            int(template.hidden),
+            template.postage,
+            template.letter_contact_block,
+        )
+        await self.engine.write(
+            lambda c: c.execute(
+                f"INSERT INTO templates ({TEMPLATE_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(id, version) DO UPDATE SET type=excluded.type, name=excluded.name, "
+                "subject=excluded.subject, body=excluded.body, archived=excluded.archived, "
+                "hidden=excluded.hidden, postage=excluded.postage, "
+                "letter_contact_block=excluded.letter_contact_block, "
+                "updated_at=COALESCE(templates.updated_at, excluded.updated_at)",
+                values,
+            )
+        )
+
+    # -- notifications -------------------------------------------------------
+    async def add_notification(self, notification: Notification) -> None:
+        values = notification_values(notification)
+        await self.engine.write(
+            lambda c: c.execute(
+                f"INSERT INTO notifications ({NOTIFICATION_COLUMNS}) "
+                f"VALUES ({NOTIFICATION_PLACEHOLDERS})",
+                values,
+            )
+        )
+
+    async def get_notification(
+        self, service_id: str, notification_id: str, not_before: datetime | None
+    ) -> Notification | None:
+        floor = micros(not_before) or 0
+
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            return c.execute(
+                f"SELECT {NOTIFICATION_COLUMNS} FROM notifications "
+                "WHERE id = ? AND service_id = ? AND created_at >= ?",
+                (notification_id, service_id, floor),
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return notification_from_row(row) if row else None
+
+    async def find_notification(self, notification_id: str) -> Notification | None:
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            return c.execute(
+                f"SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE id = ?",
+                (notification_id,),
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return notification_from_row(row) if row else None
+
+    async def find_by_provider_reference(self, reference: str) -> Notification | None:
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            return c.execute(
+                f"SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE provider_reference = ?",
+                (reference,),
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return notification_from_row(row) if row else None
+
+    async def list_notifications(self, query: ListQuery) -> list[Notification]:
+        sql, params = _listing_sql(query)
+
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(sql, params).fetchall()
+
+        return [notification_from_row(r) for r in await self.engine.read(run)]
+
+    async def due_notifications(self, now: datetime, limit: int) -> list[Notification]:
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(
+                f"SELECT {NOTIFICATION_COLUMNS} FROM notifications "
+                "WHERE next_action_at IS NOT NULL AND next_action_at <= ? "
+                "ORDER BY next_action_at LIMIT ?",
+                (micros(now), limit),
+            ).fetchall()
+
+        return [notification_from_row(r) for r in await self.engine.read(run)]
+
+    async def next_due_at(self) -> datetime | None:
+        def run(c: sqlite3.Connection) -> int | None:
+            return c.execute(
+                "SELECT MIN(next_action_at) FROM notifications WHERE next_action_at IS NOT NULL"
+            ).fetchone()[0]
+
+        return moment(await self.engine.read(run))
+
+    async def apply_transitions(self, transitions: Sequence[Transition]) -> list[bool]:
+        items = list(transitions)
+        return await self.engine.write(lambda c: [apply_transition(c, t) for t in items])
+
+    async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool:
+        values = message_values(message)
+
+        def run(c: sqlite3.Connection) -> bool:
+            if not apply_transition(c, transition):
+                return False
+            c.execute(
+                f"INSERT OR IGNORE INTO messages ({MESSAGE_COLUMNS}) VALUES "
+                f"({', '.join('?' * len(values))})",
+                values,
+            )
+            return True
+
+        return await self.engine.write(run)
+
+    # -- received texts ------------------------------------------------------
+    async def add_received_text(self, text: ReceivedText) -> None:
+        values = (
+            text.id,
+            text.service_id,
+            text.user_number,
+            text.notify_number,
+            text.content,
+            micros(text.created_at),
+        )
+        await self.engine.write(
+            lambda c: c.execute(
+                "INSERT OR IGNORE INTO received_texts VALUES (?, ?, ?, ?, ?, ?)", values
+            )
+        )
+
+    async def list_received_texts(
+        self, service_id: str, older_than: str | None, not_before: datetime | None, limit: int
+    ) -> list[ReceivedText]:
+        sql = "SELECT * FROM received_texts WHERE service_id = ? AND created_at >= ?"
+        params: list[object] = [service_id, micros(not_before) or 0]
+        if older_than is not None:
+            sql += (
+                " AND created_at < "
+                "COALESCE((SELECT created_at FROM received_texts WHERE id = ?), -1)"
+            )
+            params.append(older_than)
+        sql += " ORDER BY created_at DESC LIMIT ?"
+        params.append(limit)
+
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(sql, params).fetchall()
+
+        return [received_text_from_row(r) for r in await self.engine.read(run)]
+
+    # -- outbox view ---------------------------------------------------------
+    async def list_messages(self, query: MessageQuery) -> list[MessageRecord]:
+        clauses, params = [], []
+        for column, value in (
+            ("service_id", query.service_id),
+            ("recipient", query.recipient),
+            ("reference", query.reference),
+            ("channel", query.channel),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT {MESSAGE_COLUMNS} FROM messages {where} ORDER BY created_at DESC LIMIT ?"
+        params.append(query.limit)
+
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(sql, params).fetchall()
+
+        return [message_from_row(r) for r in await self.engine.read(run)]
+
+    async def purge_before(self, moment_: datetime) -> int:
+        cutoff = micros(moment_)
+
+        def run(c: sqlite3.Connection) -> int:
+            removed = c.execute(
+                "DELETE FROM notifications WHERE created_at < ? AND next_action_at IS NULL",
+                (cutoff,),
+            ).rowcount
+            c.execute("DELETE FROM messages WHERE created_at < ?", (cutoff,))
+            c.execute("DELETE FROM received_texts WHERE created_at < ?", (cutoff,))
+            return removed
+
+        return await self.engine.write(run)
+
+
+def _listing_sql(query: ListQuery) -> tuple[str, list[object]]:
+    clauses = ["service_id = ?", "created_at >= ?"]
+    params: list[object] = [query.service_id, micros(query.not_before) or 0]
+    if query.key_type is not None:
+        clauses.append("key_type = ?")
+        params.append(query.key_type.value)
+    if query.template_types:
+        clauses.append(f"notification_type IN ({', '.join('?' * len(query.template_types))})")
+        params.extend(query.template_types)
+    if query.statuses:
+        clauses.append(f"status IN ({', '.join('?' * len(query.statuses))})")
+        params.extend(query.statuses)
+    if query.reference is not None:
+        clauses.append("reference = ?")
+        params.append(query.reference)
+    if query.older_than is not None:
+        # an unknown id yields an empty page, as Notify does
+        clauses.append(
+            "created_at < COALESCE((SELECT created_at FROM notifications WHERE id = ?), -1)"
+        )
+        params.append(query.older_than)
+    sql = (
+        f"SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE {' AND '.join(clauses)} "
+        "ORDER BY created_at DESC LIMIT ?"
+    )
+    params.append(query.limit)
+    return sql, params
