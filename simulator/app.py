@@ -21,6 +21,7 @@ from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
+from simulator.domain.models import ApiKey
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
     InvalidEmailAddress,
@@ -32,9 +33,12 @@ from simulator.domain.schemas import RequestSchemas
 from simulator.fixtures import LoadedFixtures, default_fixtures_dir, load_rules, read_fixtures
 from simulator.gateway.auth import Authenticator
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.key_admin import KeyManager
+from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
+from simulator.gateway.service_admin import ServiceAdmin
 from simulator.limits.memory import InMemoryLimiter
 from simulator.providers.registry import (
     ProviderSet,
@@ -174,6 +178,28 @@ def _gateway_ctx(
     return ctx
 
 
+class _KeyEventWriter:
+    """Records key activity off the request path; a failed write only costs a log line."""
+
+    def __init__(self, store: SqliteStore, clock: SandboxClock) -> None:
+        self._store = store
+        self._clock = clock
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __call__(self, key: ApiKey, event: str, detail: str) -> None:
+        task = asyncio.get_running_loop().create_task(self._write(key, event, detail))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _write(self, key: ApiKey, event: str, detail: str) -> None:
+        try:
+            await self._store.add_key_event(
+                key.id, key.service_id, event, detail, self._clock.now()
+            )
+        except Exception:
+            log.exception("key_event_write_failed", event=event)
+
+
 def _sweeper(store: SqliteStore, clock: SandboxClock) -> Callable[[], Awaitable[int]]:
     async def sweep() -> int:
         # GET already hides rows past each service's retention; this bounds storage
@@ -193,6 +219,7 @@ def _wire(
     email_domain = config.email_domain or profile.email_domain
     schemas = _schemas(profile, clock)
     worker_ref: list[DeliveryWorker] = []
+    key_events = _KeyEventWriter(store, clock)
 
     def on_scheduled(at: object) -> None:
         worker_ref[0].notify_due(at)  # type: ignore[arg-type]
@@ -225,13 +252,23 @@ def _wire(
         timing=config.timing,
         email_domain=email_domain,
         on_scheduled=on_scheduled,
+        on_key_event=key_events,
     )
     gateway = Gateway(
         profile=profile,
         clock=clock,
         store=store,
         directory=directory,
-        authenticator=Authenticator(directory, profile.messages, clock),
+        authenticator=Authenticator(
+            directory,
+            profile.messages,
+            clock,
+            key_strings=KeyStringAuth(
+                store, directory, profile.messages, key_prefix=profile.key_prefix
+            ),
+            schemes=config.auth_schemes,
+            on_key_event=key_events,
+        ),
         sender=sender,
         reads=ReadService(
             store=store,
@@ -242,6 +279,19 @@ def _wire(
         ),
         schemas=schemas,
         key_usage=KeyUsage(store, clock),
+        key_manager=KeyManager(
+            store=store,
+            directory=directory,
+            clock=clock,
+            key_prefix=profile.key_prefix,
+            on_change=directory.invalidate,
+        ),
+        service_admin=ServiceAdmin(
+            store=store,
+            clock=clock,
+            default_rate_limit=profile.default_rate_limit,
+            on_change=directory.invalidate,
+        ),
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
     return gateway, worker

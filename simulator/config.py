@@ -70,6 +70,9 @@ class Config:
     # SANDBOX_DISPATCH_ATTEMPTS / SANDBOX_DISPATCH_BASE_DELAY: provider retries per provider
     dispatch_attempts: int = 3
     dispatch_base_delay: float = 0.5
+    # SANDBOX_AUTH_SCHEMES: extra auth schemes beside JWT, comma-separated, from
+    # apikey-v1 (GC's "ApiKey-v1 <key>"), bearer-key ("Bearer <key>"), basic, query (?api_key=)
+    auth_schemes: tuple[str, ...] = ()
     # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above)
     providers: tuple[ProviderSettings, ...] = ()
 
@@ -107,6 +110,11 @@ class Config:
             raise ConfigError("log_format must be console or json")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
             raise ConfigError("sqlite_synchronous must be OFF, NORMAL, FULL or EXTRA")
+        unknown = sorted(set(self.auth_schemes) - _AUTH_SCHEMES)
+        if unknown:
+            raise ConfigError(
+                f"unknown auth scheme(s) {', '.join(unknown)}; use {sorted(_AUTH_SCHEMES)}"
+            )
         if self.dispatch_attempts < 1:
             raise ConfigError("dispatch_attempts must be at least 1")
 
@@ -133,10 +141,15 @@ _SIMPLE_FIELDS = {
     "dispatch_attempts": int,
     "dispatch_base_delay": float,
     "fixtures": tuple,
+    "auth_schemes": tuple,
 }
+_AUTH_SCHEMES = {"apikey-v1", "bearer-key", "basic", "query"}
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name == "auth_schemes":
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(item).strip().lower() for item in items if str(item).strip())
     if name == "fixtures":
         items = value.split(",") if isinstance(value, str) else value
         return tuple(Path(str(item).strip()) for item in items if str(item).strip())

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from simulator.domain.clock import SandboxClock
+from simulator.domain.keys import check_permissions
 from simulator.domain.models import (
     ApiKey,
     EmailReplyTo,
@@ -145,7 +146,10 @@ def _read_key(service_id: str, raw: Mapping[str, Any], now: datetime) -> ApiKey:
         secret=secret,
         created_at=now,
         created_by=str(raw.get("created_by", "fixtures")),
-        permissions=frozenset(raw.get("permissions", ())),
+        permissions=check_permissions(raw.get("permissions")),
+        tier=raw.get("tier"),
+        per_minute_limit=raw.get("per_minute_limit"),
+        per_day_limit=raw.get("per_day_limit"),
     )
 
 

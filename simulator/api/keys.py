@@ -12,9 +12,11 @@ from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
+from simulator.gateway.service_admin import ServiceAdmin
 from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["CONFIG_KEY", "GATEWAY_KEY", "PRINCIPAL_KEY", "Gateway", "principal_of"]
@@ -33,6 +35,8 @@ class Gateway:
     reads: ReadService
     schemas: RequestSchemas
     key_usage: KeyUsage
+    key_manager: KeyManager
+    service_admin: ServiceAdmin
     admin_token: str
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.api import (
+    sandbox_keys,
     sandbox_messages,
+    sandbox_services,
     status,
     v2_notifications,
     v2_received,
@@ -38,5 +40,38 @@ def setup_routes(app: web.Application) -> None:
             web.get("/v2/templates", v2_templates.get_templates, allow_head=False),
             web.get("/v2/received-text-messages", v2_received.get_received_texts, allow_head=False),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
+        ]
+    )
+    _admin_routes(app)
+
+
+def _admin_routes(app: web.Application) -> None:
+    service = "/sandbox/v1/services/{service_id}"
+    key = service + "/api-keys/{key_id}"
+    template = service + "/templates/{template_id}"
+    s, k = sandbox_services, sandbox_keys
+    app.router.add_routes(
+        [
+            web.get("/sandbox/v1/services", s.list_services, allow_head=False),
+            web.post("/sandbox/v1/services", s.create_service),
+            web.get(service, s.get_service, allow_head=False),
+            web.patch(service, s.update_service),
+            web.get(service + "/team", s.list_team, allow_head=False),
+            web.post(service + "/team", s.add_team_member),
+            web.delete(service + "/team/{email_address}", s.remove_team_member),
+            web.get(service + "/guest-list", s.list_guest_list, allow_head=False),
+            web.post(service + "/guest-list", s.add_guest),
+            web.delete(service + "/guest-list/{recipient}", s.remove_guest),
+            web.post(service + "/templates", s.create_template),
+            web.patch(template, s.update_template),
+            web.post(template + "/archive", s.archive_template),
+            web.get(service + "/api-keys", k.list_keys, allow_head=False),
+            web.post(service + "/api-keys", k.create_key),
+            web.get(key, k.get_key, allow_head=False),
+            web.patch(key, k.edit_key),
+            web.delete(key, k.delete_key),
+            web.post(key + "/revoke", k.revoke_key),
+            web.post(key + "/rotate", k.rotate_key),
+            web.get(key + "/activity", k.key_activity, allow_head=False),
         ]
     )

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import structlog
 from aiohttp import web
 
 from simulator.api.keys import GATEWAY_KEY, PRINCIPAL_KEY
 from simulator.gateway.auth import Principal
 
-__all__ = ["authenticate", "url_root"]
+__all__ = ["authenticate", "url_root", "v2_query", "v2_query_pairs"]
 
 
-async def authenticate(request: web.Request) -> Principal:
+async def authenticate(request: web.Request, permission: str = "read") -> Principal:
     gateway = request.app[GATEWAY_KEY]
-    principal = await gateway.authenticator.authenticate(request.headers.get("Authorization"))
+    principal = await gateway.authenticator.authenticate(
+        request.headers.get("Authorization"),
+        query_key=request.query.get("api_key"),
+        permission=permission,
+    )
     request[PRINCIPAL_KEY] = principal
     structlog.contextvars.bind_contextvars(
         service_id=principal.service.id, key_type=principal.key.key_type.value
     )
     gateway.key_usage.touch(principal.key.id)
     return principal
+
+
+def v2_query(request: web.Request) -> dict[str, list[str]]:
+    """The query as a multi-dict, without a key given as ?api_key= (never echoed in links)."""
+    drop = "api_key" if request.app[GATEWAY_KEY].authenticator.accepts_query_keys else None
+    return {key: request.query.getall(key) for key in request.query if key != drop}
+
+
+def v2_query_pairs(request: web.Request) -> list[tuple[str, str]]:
+    drop = "api_key" if request.app[GATEWAY_KEY].authenticator.accepts_query_keys else None
+    return [(k, v) for k, v in parse_qsl(request.query_string, keep_blank_values=True) if k != drop]
 
 
 def url_root(request: web.Request) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
-from simulator.api.v2_auth import authenticate, url_root
+from simulator.api.v2_auth import authenticate, url_root, v2_query, v2_query_pairs
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
 
@@ -22,7 +22,7 @@ _SENDABLE = {"sms": NotificationType.SMS, "email": NotificationType.EMAIL}
 
 async def post_notification(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
-    principal = await authenticate(request)
+    principal = await authenticate(request, "send")
     type_name = request.match_info["notification_id"]
     admission = await gateway.sender.admit(principal, type_name, time.time())
     try:
@@ -64,7 +64,7 @@ async def get_notification(request: web.Request) -> web.Response:
 async def get_notifications(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     principal = await authenticate(request)
-    query = {key: request.query.getall(key) for key in request.query}
+    query = v2_query(request)
     errors = gateway.schemas.validate_get_notifications(query)
     if errors:
         raise ValidationError([e.message for e in errors])
@@ -77,7 +77,7 @@ async def get_notifications(request: web.Request) -> web.Response:
     )
     root = url_root(request)
     base = f"{root}v2/notifications"
-    pairs = parse_qsl(request.query_string, keep_blank_values=True)
+    pairs = v2_query_pairs(request)
     links = {"current": _with_query(base, pairs)}
     if found:
         links["next"] = _with_query(base, _replace_older_than(pairs, found[-1].id))

@@ -7,7 +7,7 @@ from aiohttp import web
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import received_text_body
-from simulator.api.v2_auth import authenticate, url_root
+from simulator.api.v2_auth import authenticate, url_root, v2_query
 from simulator.domain.errors import ValidationError
 
 __all__ = ["get_received_texts"]
@@ -16,7 +16,7 @@ __all__ = ["get_received_texts"]
 async def get_received_texts(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     principal = await authenticate(request)
-    query = {key: request.query.getall(key) for key in request.query}
+    query = v2_query(request)
     errors = gateway.schemas.validate_get_received_texts(query)
     if errors:
         raise ValidationError([e.message for e in errors])

@@ -7,7 +7,7 @@ from aiohttp import web
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import template_body
-from simulator.api.v2_auth import authenticate
+from simulator.api.v2_auth import authenticate, v2_query
 from simulator.domain import email_render, sms, templating
 from simulator.domain.errors import BadRequestError, ValidationError
 from simulator.domain.models import NotificationType
@@ -34,7 +34,7 @@ async def get_template_version(request: web.Request) -> web.Response:
 async def get_templates(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     principal = await authenticate(request)
-    query = {key: request.query.getall(key) for key in request.query}
+    query = v2_query(request)
     errors = gateway.schemas.validate_get_templates(query)
     if errors:
         raise ValidationError([e.message for e in errors])

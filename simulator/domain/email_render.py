@@ -308,11 +308,12 @@ def _sibling_pattern(max_indent: int, bullet: str) -> re.Pattern[str]:
 
 
 def _first_line(rest: str) -> str:
-    rest = rest.expandtabs(4)
-    if not rest.strip():
+    text = rest.lstrip(" \t")
+    if not text:
         return ""
-    indent = len(rest) - len(rest.lstrip(" "))
-    return rest[1 if indent >= 5 else indent :] + "\n"
+    lead = rest[: len(rest) - len(text)].expandtabs(4)
+    # Five or more spaces after the marker: one is the separator, the rest make indented code.
+    return (lead[1:] if len(lead) >= 5 else "") + text + "\n"
 
 
 def _interrupts_list(line: str) -> bool:
@@ -367,7 +368,8 @@ def _is_loose(blocks: list[_Block]) -> bool:
 def _list(lines: list[str], i: int, out: list[_Block], match: re.Match[str]) -> int:
     groups: tuple[str, ...] | None = match.groups()
     marker = match.group(2)
-    bullet, items, tight = _bullet_pattern(marker), [], True
+    bullet, tight = _bullet_pattern(marker), True
+    items: list[list[_Block]] = []
     i += 1
     while groups:
         i, item = _list_item(lines, i, groups, bullet)

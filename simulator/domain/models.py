@@ -150,6 +150,18 @@ class ApiKey:
     revoked_at: datetime | None = None
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
+    request_count: int = 0
+    # a scheduled revocation (rotation with a grace period); revoked_at is final
+    revoke_after: datetime | None = None
+    # per-key limits (seed 004): a named tier, or explicit figures that override it
+    tier: str | None = None
+    per_minute_limit: int | None = None
+    per_day_limit: int | None = None
+
+    def is_revoked(self, now: datetime) -> bool:
+        return self.revoked_at is not None or (
+            self.revoke_after is not None and self.revoke_after <= now
+        )
 
     def full_key(self, prefix: str = "") -> str:
         return f"{prefix}{self.name}-{self.service_id}-{self.secret}"

@@ -27,12 +27,13 @@ class KeyUsage:
     def last_used(self, key_id: str) -> datetime | None:
         return self._pending.get(key_id)
 
-    def request_count(self, key_id: str) -> int:
+    def unflushed_requests(self, key_id: str) -> int:
         return self._requests.get(key_id, 0)
 
     async def flush(self) -> int:
         if not self._pending:
             return 0
         batch, self._pending = self._pending, {}
-        await self._store.touch_keys(batch)
+        counts, self._requests = self._requests, {}
+        await self._store.touch_keys(batch, counts)
         return len(batch)

@@ -22,6 +22,7 @@ from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import BadRequestError, NotifyError, ValidationError
 from simulator.domain.masking import mask_recipient
 from simulator.domain.models import (
+    ApiKey,
     KeyType,
     Notification,
     NotificationType,
@@ -86,7 +87,9 @@ class SendService:
         timing: SimulatorTiming,
         email_domain: str,
         on_scheduled: Callable[[datetime], None],
+        on_key_event: Callable[[ApiKey, str, str], None] | None = None,
     ) -> None:
+        self._on_key_event = on_key_event or (lambda key, event, detail: None)
         self._profile = profile
         self._texts = profile.messages
         self._directory = directory
@@ -113,8 +116,10 @@ class SendService:
             now=wall_now,
         )
         if not decision.allowed:
+            text = self._texts.rate_limited.format(key_type=key_type.shouty, limit=rate_limit)
+            self._on_key_event(principal.key, "rate_limited", text)
             raise NotifyError(
-                self._texts.rate_limited.format(key_type=key_type.shouty, limit=rate_limit),
+                text,
                 status_code=429,
                 error="RateLimitError",
                 headers={"Retry-After": str(max(1, math.ceil(decision.retry_after)))},
@@ -354,15 +359,11 @@ class SendService:
         now = self._clock.unique_now()
         is_sms = template.type is NotificationType.SMS
         if is_sms:
-            body = sms.render_sms_body(template.body, personalisation)
-            subject = None
-            self._check_sms_length(body)
-            prefixed = (
-                sms.render_sms_body(template.body, personalisation, prefix=service.name)
-                if service.prefix_sms
-                else body
+            rendered = sms.render_sms(
+                template.body, personalisation, prefix=service.name if service.prefix_sms else None
             )
-            units = sms.sms_fragment_count(prefixed)
+            body, subject, units = rendered.body, None, rendered.fragment_count
+            self._check_sms_length(rendered.content_count)
         else:
             body = email_render.email_body(template.body, personalisation)
             subject = email_render.email_subject(template.subject or "", personalisation)
@@ -397,8 +398,8 @@ class SendService:
         self._plan(notification)
         return notification
 
-    def _check_sms_length(self, body: str) -> None:
-        count = sms.sms_character_count(body)
+    def _check_sms_length(self, count: int) -> None:
+        # Notify counts the filled text before sanitising, without the prefix
         if count > self._profile.sms_char_limit:
             raise BadRequestError(
                 self._texts.sms_too_long.format(limit=self._profile.sms_char_limit, count=count)

@@ -34,7 +34,8 @@ __all__ = ["SqliteStore"]
 
 _KEY_COLUMNS = (
     "id, service_id, name, key_type, secret_ciphertext, permissions, description, created_by, "
-    "created_at, revoked_at, expires_at, last_used_at"
+    "created_at, revoked_at, expires_at, last_used_at, request_count, tier, per_minute_limit, "
+    "per_day_limit, revoke_after"
 )
 
 
@@ -107,6 +108,11 @@ class SqliteStore:
             revoked_at=moment(row[9]),  # type: ignore[arg-type]
             expires_at=moment(row[10]),  # type: ignore[arg-type]
             last_used_at=moment(row[11]),  # type: ignore[arg-type]
+            request_count=int(row[12]),  # type: ignore[call-overload]
+            tier=row[13],  # type: ignore[arg-type]
+            per_minute_limit=row[14],  # type: ignore[arg-type]
+            per_day_limit=row[15],  # type: ignore[arg-type]
+            revoke_after=moment(row[16]),  # type: ignore[arg-type]
         )
 
     async def find_key_by_secret(self, secret: str) -> ApiKey | None:
@@ -135,15 +141,24 @@ class SqliteStore:
             micros(key.revoked_at),
             micros(key.expires_at),
             micros(key.last_used_at),
+            key.tier,
+            key.per_minute_limit,
+            key.per_day_limit,
+            micros(key.revoke_after),
         )
+        # the secret and the creation date never change once a key exists
         await self.engine.write(
             lambda c: c.execute(
                 "INSERT INTO api_keys (id, service_id, name, key_type, secret_ciphertext, "
                 "secret_digest, permissions, description, created_by, created_at, revoked_at, "
-                "expires_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "expires_at, last_used_at, tier, per_minute_limit, per_day_limit, revoke_after) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET name=excluded.name, "
                 "permissions=excluded.permissions, description=excluded.description, "
-                "revoked_at=excluded.revoked_at, expires_at=excluded.expires_at",
+                "revoked_at=COALESCE(api_keys.revoked_at, excluded.revoked_at), "
+                "expires_at=excluded.expires_at, tier=excluded.tier, "
+                "per_minute_limit=excluded.per_minute_limit, per_day_limit=excluded.per_day_limit, "
+                "revoke_after=COALESCE(api_keys.revoke_after, excluded.revoke_after)",
                 values,
             )
         )
@@ -151,11 +166,53 @@ class SqliteStore:
     async def delete_key(self, key_id: str) -> None:
         await self.engine.write(lambda c: c.execute("DELETE FROM api_keys WHERE id = ?", (key_id,)))
 
-    async def touch_keys(self, last_used: dict[str, datetime]) -> None:
-        rows = [(micros(at), key_id) for key_id, at in last_used.items()]
+    async def touch_keys(
+        self, last_used: dict[str, datetime], requests: dict[str, int] | None = None
+    ) -> None:
+        counts = requests or {}
+        rows = [(micros(at), counts.get(key_id, 0), key_id) for key_id, at in last_used.items()]
         await self.engine.write(
-            lambda c: c.executemany("UPDATE api_keys SET last_used_at = ? WHERE id = ?", rows)
+            lambda c: c.executemany(
+                "UPDATE api_keys SET last_used_at = ?, request_count = request_count + ? "
+                "WHERE id = ?",
+                rows,
+            )
         )
+
+    async def add_key_event(
+        self, key_id: str, service_id: str, event: str, detail: str | None, at: datetime
+    ) -> None:
+        values = (key_id, service_id, event, detail, micros(at))
+        await self.engine.write(
+            lambda c: c.execute(
+                "INSERT INTO key_events (key_id, service_id, event, detail, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                values,
+            )
+        )
+
+    async def list_key_events(self, key_id: str, limit: int = 100) -> list[dict[str, object]]:
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(
+                "SELECT event, detail, created_at FROM key_events WHERE key_id = ? "
+                "ORDER BY id DESC LIMIT ?",
+                (key_id, limit),
+            ).fetchall()
+
+        return [
+            {"event": row[0], "detail": row[1], "at": moment(row[2])}  # type: ignore[arg-type]
+            for row in await self.engine.read(run)
+        ]
+
+    async def sends_by_key(self, key_id: str) -> dict[str, int]:
+        def run(c: sqlite3.Connection) -> list[tuple[str, int]]:
+            return c.execute(
+                "SELECT notification_type, COUNT(*) FROM notifications WHERE api_key_id = ? "
+                "GROUP BY notification_type",
+                (key_id,),
+            ).fetchall()
+
+        return dict(await self.engine.read(run))
 
     # -- templates -----------------------------------------------------------
     async def get_template(

@@ -1,0 +1,188 @@
+"""A closed-loop asyncio load generator that signs a fresh JWT per request, and its stats.
+
+The JWT is made exactly as notifications-python-client makes it: header
+{"typ": "JWT", "alg": "HS256"}, claims {"iss": service_id, "iat": int(time.time())},
+HS256 with the key's secret (the last 36 characters of the key string).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import math
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import jwt
+
+__all__ = [
+    "ApiKey",
+    "LoadStats",
+    "Request",
+    "percentile",
+    "run_load",
+    "sign",
+]
+
+_JWT_HEADERS = {"typ": "JWT", "alg": "HS256"}
+_USER_AGENT = "NOTIFY-API-PYTHON-CLIENT/bench"
+_HARD_CAP = 50_000_000  # no run ever sends more than this, whatever the duration
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    service_id: str
+    secret: str
+
+    @classmethod
+    def from_key_string(cls, key: str) -> ApiKey:
+        # "{name}-{service_id}-{secret}": both UUIDs are 36 characters
+        return cls(service_id=key[-73:-37], secret=key[-36:])
+
+
+def sign(key: ApiKey) -> str:
+    claims = {"iss": key.service_id, "iat": int(time.time())}
+    return jwt.encode(claims, key.secret, algorithm="HS256", headers=_JWT_HEADERS)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    method: str
+    path: str
+    key: ApiKey
+    body: bytes | None = None
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an already sorted list (0.0 when empty)."""
+    if not ordered:
+        return 0.0
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+@dataclass
+class LoadStats:
+    """What one run measured. Only requests started and finished inside the window count."""
+
+    window_seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+    sent_total: int = 0  # warm-up and tails included
+    ok_total: int = 0  # 2xx, warm-up and tails included
+    client_cpu_seconds: float = 0.0
+    client_wall_seconds: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def errors(self) -> int:
+        return sum(n for status, n in self.statuses.items() if not status.startswith("2"))
+
+    def summary(self) -> dict[str, Any]:
+        ordered = sorted(self.latencies)
+        window = self.window_seconds or 1e-9
+        wall = self.client_wall_seconds or 1e-9
+        return {
+            "requests": self.requests,
+            "window_seconds": round(self.window_seconds, 3),
+            "rps": round(self.requests / window, 1),
+            "p50_ms": round(percentile(ordered, 0.50) * 1000, 3),
+            "p99_ms": round(percentile(ordered, 0.99) * 1000, 3),
+            "max_ms": round((ordered[-1] if ordered else 0.0) * 1000, 3),
+            "errors": self.errors,
+            "statuses": dict(sorted(self.statuses.items())),
+            "sent_total": self.sent_total,
+            "client_cpu_util": round(self.client_cpu_seconds / wall, 3),
+        }
+
+
+Hook = Callable[[], None]
+OnResponse = Callable[[int, bytes], None]
+
+
+async def _at(when: float, hook: Hook | None) -> None:
+    delay = when - time.perf_counter()
+    if delay > 0:
+        await asyncio.sleep(delay)
+    if hook is not None:
+        hook()
+
+
+async def run_load(
+    base_url: str,
+    make_request: Callable[[int], Request],
+    *,
+    concurrency: int,
+    duration: float,
+    warmup: float = 1.0,
+    max_requests: int | None = None,
+    on_response: OnResponse | None = None,
+    on_window_start: Hook | None = None,
+    on_window_end: Hook | None = None,
+    stats: LoadStats | None = None,
+) -> LoadStats:
+    """Run `concurrency` closed-loop workers for warmup + duration seconds (or max_requests)."""
+    stats = stats if stats is not None else LoadStats()
+    cap = min(max_requests if max_requests is not None else _HARD_CAP, _HARD_CAP)
+    counter = itertools.count()
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    window_from = wall_started + warmup
+    stop_at = window_from + duration
+    window_end = [stop_at]
+    base_headers = {"Content-Type": "application/json", "User-Agent": _USER_AGENT}
+
+    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
+
+        async def worker() -> None:
+            while True:
+                index = next(counter)
+                if index >= cap or time.perf_counter() >= stop_at:
+                    return
+                request = make_request(index)
+                headers = {**base_headers, "Authorization": f"Bearer {sign(request.key)}"}
+                status, body = "exc", b""
+                started = time.perf_counter()
+                try:
+                    async with session.request(
+                        request.method, request.path, data=request.body, headers=headers
+                    ) as response:
+                        body = await response.read()
+                        status = str(response.status)
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    status = f"exc:{type(error).__name__}"
+                finished = time.perf_counter()
+                stats.sent_total += 1
+                if status.startswith("2"):
+                    stats.ok_total += 1
+                if started >= window_from and finished <= stop_at:
+                    stats.latencies.append(finished - started)
+                    stats.statuses[status] += 1
+                if on_response is not None and status[0].isdigit():
+                    on_response(int(status), body)
+
+        start_timer = asyncio.create_task(_at(window_from, on_window_start))
+        workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+        end_timer = asyncio.create_task(_at(stop_at, on_window_end))
+        await asyncio.gather(*workers)
+        if not start_timer.done():  # ended inside the warm-up: an empty window
+            start_timer.cancel()
+            if on_window_start is not None:
+                on_window_start()
+        if not end_timer.done():  # finished early (max_requests): close the window now
+            end_timer.cancel()
+            window_end[0] = time.perf_counter()
+            if on_window_end is not None:
+                on_window_end()
+    stats.window_seconds = max(0.0, min(window_end[0], stop_at) - window_from)
+    stats.client_cpu_seconds = time.process_time() - cpu_started
+    stats.client_wall_seconds = time.perf_counter() - wall_started
+    return stats

@@ -1,0 +1,294 @@
+"""Managing services, their team, guest list, senders and templates (issue 6)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from simulator.domain.clock import Clock
+from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.models import (
+    EmailReplyTo,
+    NotificationType,
+    Service,
+    SmsSender,
+    TeamMember,
+    Template,
+)
+from simulator.domain.recipients import (
+    InvalidEmailAddress,
+    InvalidPhoneNumber,
+    normalise_email_for_matching,
+    normalise_phone_for_matching,
+    parse_phone_number,
+    validate_email_address,
+)
+from simulator.storage.sqlite_store import SqliteStore
+
+__all__ = ["ServiceAdmin"]
+
+_LIMIT_CHANNELS = {"email", "sms", "international_sms", "letter"}
+_PERMISSIONS = {"sms", "email", "letter", "international_sms", "sms_to_uk_landlines"}
+
+
+def _not_found() -> NotifyError:
+    return NotifyError("No result found", status_code=404, error="NoResultFound")
+
+
+def _text(data: Mapping[str, Any], field: str, *, required: bool = True) -> str | None:
+    value = data.get(field)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequestError(f"{field} is a required property")
+    return value
+
+
+def _email(value: Any, field: str) -> str:
+    try:
+        return validate_email_address(value if isinstance(value, str) else "")
+    except InvalidEmailAddress as error:
+        raise BadRequestError(f"{field} Not a valid email address") from error
+
+
+def _phone(value: Any, field: str) -> str:
+    try:
+        parse_phone_number(value if isinstance(value, str) else "")
+    except InvalidPhoneNumber as error:
+        raise BadRequestError(
+            f"{field} is not a valid phone number ({error.code.value})"
+        ) from error
+    return str(value).strip()
+
+
+class ServiceAdmin:
+    def __init__(
+        self,
+        *,
+        store: SqliteStore,
+        clock: Clock,
+        default_rate_limit: int,
+        on_change: Callable[[str], None],
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._default_rate_limit = default_rate_limit
+        self._on_change = on_change
+
+    async def service(self, service_id: str) -> Service:
+        found = await self._store.get_service(service_id)
+        if found is None:
+            raise _not_found()
+        return found
+
+    async def services(self) -> list[Service]:
+        return await self._store.list_services()
+
+    async def create(self, data: Mapping[str, Any]) -> Service:
+        service_id = str(data.get("id") or uuid.uuid4())
+        try:
+            service_id = str(uuid.UUID(service_id))
+        except ValueError as error:
+            raise BadRequestError("id is not a valid UUID") from error
+        if await self._store.get_service(service_id) is not None:
+            raise BadRequestError(f"A service with id {service_id} already exists")
+        service = Service(
+            id=service_id,
+            name=_text(data, "name") or "",
+            restricted=True,
+            email_sender_local_part=str(data.get("email_sender_local_part") or "sandbox"),
+            rate_limit=self._default_rate_limit,
+            permissions=frozenset({"sms", "email", "international_sms"}),
+            created_at=self._clock.now(),
+        )
+        service = self._apply(service, {k: v for k, v in data.items() if k not in {"id", "name"}})
+        await self._store.save_service(service)
+        self._on_change(service.id)
+        return service
+
+    async def update(self, service_id: str, data: Mapping[str, Any]) -> Service:
+        service = self._apply(await self.service(service_id), data)
+        await self._store.save_service(service)
+        self._on_change(service_id)
+        return service
+
+    def _apply(self, service: Service, data: Mapping[str, Any]) -> Service:
+        changes: dict[str, Any] = {}
+        for field, value in data.items():
+            changes[field] = self._checked(field, value)
+        return replace(service, **changes)
+
+    def _checked(self, field: str, value: Any) -> Any:
+        if field in {"restricted", "active", "prefix_sms"}:
+            if not isinstance(value, bool):
+                raise BadRequestError(f"{field} must be true or false")
+            return value
+        if field in {"rate_limit", "data_retention_days"}:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise BadRequestError(f"{field} must be a whole number of at least 1")
+            return value
+        if field == "name":
+            return _text({"name": value}, "name")
+        if field == "email_sender_local_part":
+            local = _text({field: value}, field) or ""
+            _email(f"{local}@example.com", field)
+            return local
+        if field == "limits":
+            return _limits(value)
+        if field == "permissions":
+            if not isinstance(value, list) or not set(value) <= _PERMISSIONS:
+                raise BadRequestError(
+                    f"permissions must be a list drawn from {sorted(_PERMISSIONS)}"
+                )
+            return frozenset(value)
+        if field == "sms_senders":
+            return tuple(_sms_sender(item) for item in _list(value, field))
+        if field == "email_reply_to":
+            return tuple(_reply_to(item) for item in _list(value, field))
+        raise BadRequestError(f"Additional properties are not allowed ({field} was unexpected)")
+
+    # -- team and guest list -------------------------------------------------------------
+    async def add_team_member(self, service_id: str, data: Mapping[str, Any]) -> Service:
+        service = await self.service(service_id)
+        email = _email(data.get("email_address"), "email_address")
+        mobile = data.get("mobile_number")
+        member = TeamMember(
+            name=_text(data, "name") or "",
+            email_address=email,
+            mobile_number=_phone(mobile, "mobile_number") if mobile is not None else None,
+        )
+        kept = [m for m in service.team if not _same_email(m.email_address, email)]
+        return await self._save(replace(service, team=(*kept, member)))
+
+    async def remove_team_member(self, service_id: str, email_address: str) -> Service:
+        service = await self.service(service_id)
+        kept = tuple(m for m in service.team if not _same_email(m.email_address, email_address))
+        if len(kept) == len(service.team):
+            raise _not_found()
+        return await self._save(replace(service, team=kept))
+
+    async def add_guest(self, service_id: str, recipient: Any) -> Service:
+        service = await self.service(service_id)
+        if not isinstance(recipient, str):
+            raise BadRequestError("recipient is a required property")
+        entry = (
+            _email(recipient, "recipient") if "@" in recipient else _phone(recipient, "recipient")
+        )
+        if any(_same_recipient(g, entry) for g in service.guest_list):
+            return service
+        return await self._save(replace(service, guest_list=(*service.guest_list, entry)))
+
+    async def remove_guest(self, service_id: str, recipient: str) -> Service:
+        service = await self.service(service_id)
+        kept = tuple(g for g in service.guest_list if not _same_recipient(g, recipient))
+        if len(kept) == len(service.guest_list):
+            raise _not_found()
+        return await self._save(replace(service, guest_list=kept))
+
+    async def _save(self, service: Service) -> Service:
+        await self._store.save_service(service)
+        self._on_change(service.id)
+        return service
+
+    # -- templates -------------------------------------------------------------------------
+    async def create_template(self, service_id: str, data: Mapping[str, Any]) -> Template:
+        await self.service(service_id)
+        try:
+            template_type = NotificationType(data.get("type"))
+        except ValueError as error:
+            raise BadRequestError("type must be one of [sms, email, letter]") from error
+        subject = _text(data, "subject", required=template_type is not NotificationType.SMS)
+        now = self._clock.now()
+        template = Template(
+            id=str(uuid.uuid4()),
+            service_id=service_id,
+            type=template_type,
+            name=_text(data, "name") or "",
+            body=_text(data, "body") or "",
+            subject=subject if template_type is not NotificationType.SMS else None,
+            version=1,
+            created_at=now,
+            created_by=str(data.get("created_by") or "admin@notify.sandbox"),
+        )
+        await self._store.save_template(template)
+        self._on_change(service_id)
+        return template
+
+    async def update_template(
+        self, service_id: str, template_id: str, data: Mapping[str, Any]
+    ) -> Template:
+        current = await self._store.get_template(service_id, template_id)
+        if current is None:
+            raise _not_found()
+        allowed = {"name", "body", "subject", "archived"}
+        unexpected = sorted(set(data) - allowed)
+        if unexpected:
+            raise BadRequestError(f"{', '.join(unexpected)} cannot be changed on a template")
+        changes: dict[str, Any] = {}
+        for field in ("name", "body"):
+            if field in data:
+                changes[field] = _text(data, field)
+        if "subject" in data and current.type is not NotificationType.SMS:
+            changes["subject"] = _text(data, "subject")
+        if "archived" in data:
+            if data["archived"] is not True:
+                raise BadRequestError("archived can only be set to true")
+            changes["archived"] = True
+        # every change is a new version; old versions stay readable
+        updated = replace(
+            current, **changes, version=current.version + 1, updated_at=self._clock.now()
+        )
+        await self._store.save_template(updated)
+        self._on_change(service_id)
+        return updated
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadRequestError(f"{field} must be a list")
+    return value
+
+
+def _limits(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict) or not set(value) <= _LIMIT_CHANNELS:
+        raise BadRequestError(f"limits must map some of {sorted(_LIMIT_CHANNELS)} to numbers")
+    for channel, limit in value.items():
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            raise BadRequestError(f"limits.{channel} must be a whole number")
+    return dict(value)
+
+
+def _sms_sender(item: Any) -> SmsSender:
+    if not isinstance(item, dict):
+        raise BadRequestError("each sms sender needs sender")
+    sender = _text(item, "sender") or ""
+    if len(sender) > 11 and not sender.lstrip("+").isdigit():
+        raise BadRequestError("sender must be at most 11 characters or a phone number")
+    return SmsSender(
+        id=str(item.get("id") or uuid.uuid4()),
+        sender=sender,
+        is_default=bool(item.get("is_default")),
+    )
+
+
+def _reply_to(item: Any) -> EmailReplyTo:
+    if not isinstance(item, dict):
+        raise BadRequestError("each reply-to needs email_address")
+    return EmailReplyTo(
+        id=str(item.get("id") or uuid.uuid4()),
+        email_address=_email(item.get("email_address"), "email_address"),
+        is_default=bool(item.get("is_default")),
+    )
+
+
+def _same_email(a: str | None, b: str) -> bool:
+    return a is not None and normalise_email_for_matching(a) == normalise_email_for_matching(b)
+
+
+def _same_recipient(a: str, b: str) -> bool:
+    if "@" in a or "@" in b:
+        return _same_email(a, b)
+    left, right = normalise_phone_for_matching(a), normalise_phone_for_matching(b)
+    return left is not None and left == right
