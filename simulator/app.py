@@ -294,6 +294,7 @@ def _wire(
         ),
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
+    gateway.on_clock_moved = lambda: worker.notify_due(clock.now())
     return gateway, worker
 
 

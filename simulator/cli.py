@@ -13,6 +13,7 @@ from aiohttp import web
 
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
 from simulator.app import FIXTURES_KEY, create_app
+from simulator.cli_admin import add_admin_commands, run_admin_command
 from simulator.config import Config, ConfigError
 from simulator.fixtures import FixtureError
 from simulator.logging_setup import configure_logging
@@ -32,12 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--profile", choices=["uk"], help="which Notify to be (SANDBOX_PROFILE)")
     serve.add_argument("--config", type=Path, help="TOML settings file (SANDBOX_CONFIG)")
+    add_admin_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     env = dict(os.environ)
+    if args.command != "serve":
+        return run_admin_command(args, env)
     if getattr(args, "config", None):
         env["SANDBOX_CONFIG"] = str(args.config)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -38,6 +39,8 @@ class Gateway:
     key_manager: KeyManager
     service_admin: ServiceAdmin
     admin_token: str
+    # wakes the worker so timelines due under the moved clock run now
+    on_clock_moved: Callable[[], None] = lambda: None
 
 
 CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.api import (
+    sandbox_clock,
     sandbox_keys,
     sandbox_messages,
     sandbox_services,
@@ -40,6 +41,8 @@ def setup_routes(app: web.Application) -> None:
             web.get("/v2/templates", v2_templates.get_templates, allow_head=False),
             web.get("/v2/received-text-messages", v2_received.get_received_texts, allow_head=False),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
+            web.get("/sandbox/v1/clock", sandbox_clock.get_clock, allow_head=False),
+            web.post("/sandbox/v1/clock", sandbox_clock.post_clock),
         ]
     )
     _admin_routes(app)

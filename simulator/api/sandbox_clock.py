@@ -1,0 +1,55 @@
+"""/sandbox/v1/clock: move the sandbox's business clock (JWT iat stays on wall time)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from simulator.api.admin_auth import require_admin
+from simulator.api.json_io import json_response
+from simulator.api.keys import GATEWAY_KEY
+from simulator.api.presenters import format_time
+from simulator.api.sandbox_services import admin_body
+from simulator.domain.errors import BadRequestError
+from simulator.gateway.key_admin import parse_time
+
+__all__ = ["get_clock", "post_clock"]
+
+_MAX_ADVANCE = 366 * 86400
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    require_admin(request)
+    return json_response(_view(request))
+
+
+async def post_clock(request: web.Request) -> web.Response:
+    """Body: {"advance_seconds": N} or {"set": "<ISO time>"} or {"reset": true}."""
+    require_admin(request)
+    body = await admin_body(request)
+    gateway = request.app[GATEWAY_KEY]
+    clock = gateway.clock
+    if body.get("reset") is True:
+        clock.reset()
+    elif "advance_seconds" in body:
+        seconds = body["advance_seconds"]
+        if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+            raise BadRequestError("advance_seconds must be a number")
+        if not 0 <= seconds <= _MAX_ADVANCE:
+            raise BadRequestError(f"advance_seconds must be from 0 to {_MAX_ADVANCE}")
+        clock.advance(timedelta(seconds=seconds))
+    elif "set" in body:
+        moment = parse_time(body["set"], "set")
+        assert moment is not None
+        clock.set(moment)
+    else:
+        raise BadRequestError("Give one of advance_seconds, set or reset")
+    gateway.directory.invalidate()
+    gateway.on_clock_moved()
+    return json_response(_view(request))
+
+
+def _view(request: web.Request) -> dict[str, object]:
+    clock = request.app[GATEWAY_KEY].clock
+    return {"now": format_time(clock.now()), "offset_seconds": clock.offset.total_seconds()}

@@ -1,0 +1,208 @@
+"""`notify-sandbox services|keys|team|guest-list ...`: the admin API from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from simulator.admin_client import AdminClient, AdminError
+
+__all__ = ["add_admin_commands", "run_admin_command"]
+
+Handler = Callable[[AdminClient, argparse.Namespace], Any]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="sandbox URL (SANDBOX_URL, default http://127.0.0.1:6011)")
+    parser.add_argument("--admin-token", help="admin token (SANDBOX_ADMIN_TOKEN)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    _services(commands.add_parser("services", help="list, create and change services"))
+    _keys(commands.add_parser("keys", help="create, list, revoke, delete and rotate API keys"))
+    _members(commands.add_parser("team", help="a service's team members"), "team")
+    _members(commands.add_parser("guest-list", help="a service's guest list"), "guest-list")
+
+
+def _sub(
+    parser: argparse.ArgumentParser, name: str, handler: Handler, **kw: Any
+) -> argparse.ArgumentParser:
+    child = parser._subparsers_action.add_parser(name, **kw)  # type: ignore[attr-defined]
+    _common(child)
+    child.set_defaults(handler=handler)
+    return child
+
+
+def _group(parser: argparse.ArgumentParser) -> None:
+    parser._subparsers_action = parser.add_subparsers(dest="action", required=True)  # type: ignore[attr-defined]
+
+
+def _services(parser: argparse.ArgumentParser) -> None:
+    _group(parser)
+    _sub(parser, "list", lambda c, a: c.request("GET", "/services"))
+    create = _sub(
+        parser,
+        "create",
+        lambda c, a: c.request(
+            "POST",
+            "/services",
+            _compact({"name": a.name, "id": a.id, "email_sender_local_part": a.email_sender}),
+        ),
+    )
+    create.add_argument("name")
+    create.add_argument("--id")
+    create.add_argument("--email-sender")
+    for name, live in (("go-live", False), ("trial", True)):
+        cmd = _sub(parser, name, _mode_handler(live))
+        cmd.add_argument("service_id")
+    update = _sub(
+        parser,
+        "update",
+        lambda c, a: c.request("PATCH", f"/services/{a.service_id}", json.loads(a.settings)),
+    )
+    update.add_argument("service_id")
+    update.add_argument("settings", help="JSON, e.g. '{\"rate_limit\": 100}'")
+
+
+def _mode_handler(restricted: bool) -> Handler:
+    return lambda c, a: c.request("PATCH", f"/services/{a.service_id}", {"restricted": restricted})
+
+
+def _keys(parser: argparse.ArgumentParser) -> None:
+    _group(parser)
+    base = "/services/{}/api-keys"
+    listing = _sub(parser, "list", lambda c, a: c.request("GET", base.format(a.service_id)))
+    listing.add_argument("service_id")
+    create = _sub(
+        parser,
+        "create",
+        lambda c, a: c.request(
+            "POST",
+            base.format(a.service_id),
+            _compact(
+                {
+                    "name": a.name,
+                    "key_type": a.type,
+                    "permissions": a.permission,
+                    "expires_at": a.expires_at,
+                    "description": a.description,
+                    "tier": a.tier,
+                }
+            ),
+        ),
+    )
+    create.add_argument("service_id")
+    create.add_argument("name")
+    create.add_argument("--type", choices=["test", "team", "normal"], default="test")
+    create.add_argument("--permission", action="append", help="repeatable; default all")
+    create.add_argument("--expires-at", help="ISO 8601, e.g. 2030-01-01T00:00:00Z")
+    create.add_argument("--description")
+    create.add_argument("--tier", choices=["free", "standard", "premium"])
+    for name, method, suffix in (
+        ("revoke", "POST", "/revoke"),
+        ("delete", "DELETE", ""),
+        ("show", "GET", ""),
+        ("activity", "GET", "/activity"),
+    ):
+        cmd = _sub(parser, name, _key_handler(method, suffix))
+        cmd.add_argument("service_id")
+        cmd.add_argument("key_id")
+    rotate = _sub(
+        parser,
+        "rotate",
+        lambda c, a: c.request(
+            "POST", f"{base.format(a.service_id)}/{a.key_id}/rotate", {"grace_seconds": a.grace}
+        ),
+    )
+    rotate.add_argument("service_id")
+    rotate.add_argument("key_id")
+    rotate.add_argument("--grace", type=int, default=0, help="seconds the old key keeps working")
+
+
+def _key_handler(method: str, suffix: str) -> Handler:
+    return lambda c, a: c.request(method, f"/services/{a.service_id}/api-keys/{a.key_id}{suffix}")
+
+
+def _members(parser: argparse.ArgumentParser, kind: str) -> None:
+    _group(parser)
+    path = "/services/{}/" + kind
+    listing = _sub(parser, "list", lambda c, a: c.request("GET", path.format(a.service_id)))
+    listing.add_argument("service_id")
+    if kind == "team":
+        add = _sub(
+            parser,
+            "add",
+            lambda c, a: c.request(
+                "POST",
+                path.format(a.service_id),
+                _compact({"name": a.name, "email_address": a.email, "mobile_number": a.mobile}),
+            ),
+        )
+        add.add_argument("service_id")
+        add.add_argument("name")
+        add.add_argument("email")
+        add.add_argument("--mobile")
+    else:
+        add = _sub(
+            parser,
+            "add",
+            lambda c, a: c.request("POST", path.format(a.service_id), {"recipient": a.recipient}),
+        )
+        add.add_argument("service_id")
+        add.add_argument("recipient")
+    remove = _sub(
+        parser,
+        "remove",
+        lambda c, a: c.request("DELETE", f"{path.format(a.service_id)}/{a.recipient}"),
+    )
+    remove.add_argument("service_id")
+    remove.add_argument("recipient", help="email address or phone number")
+
+
+def _compact(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def run_admin_command(args: argparse.Namespace, env: dict[str, str]) -> int:
+    url = args.url or env.get("SANDBOX_URL") or "http://127.0.0.1:6011"
+    token = args.admin_token or env.get("SANDBOX_ADMIN_TOKEN")
+    if not token:
+        print("notify-sandbox: give --admin-token or set SANDBOX_ADMIN_TOKEN", file=sys.stderr)
+        return 2
+    client = AdminClient(url, token)
+    try:
+        result = args.handler(client, args)
+    except AdminError as error:
+        print(f"notify-sandbox: {error}", file=sys.stderr)
+        return 1
+    except json.JSONDecodeError as error:
+        print(f"notify-sandbox: settings are not valid JSON: {error}", file=sys.stderr)
+        return 2
+    finally:
+        client.close()
+    print(json.dumps(result, indent=2) if args.json else _human(result))
+    return 0
+
+
+def _human(result: Any) -> str:
+    if result is None:
+        return "done"
+    if isinstance(result, dict) and "api_keys" in result:
+        return "\n".join(_key_line(k) for k in result["api_keys"]) or "no keys"
+    if isinstance(result, dict) and "services" in result:
+        return "\n".join(f"{s['id']}  {s['mode']:<5}  {s['name']}" for s in result["services"])
+    data = result.get("data", result) if isinstance(result, dict) else result
+    if isinstance(data, dict) and "key" in data:
+        return f"{_key_line(data)}\n\nKey (shown once, store it safely now):\n{data['key']}"
+    if isinstance(data, dict) and "key_type" in data:
+        return _key_line(data)
+    return json.dumps(result, indent=2)
+
+
+def _key_line(k: dict[str, Any]) -> str:
+    used = k.get("last_used_at") or "never used"
+    return f"{k['id']}  {k['key_type']:<6}  {k['status']:<7}  {k['name']}  (last used: {used})"
