@@ -39,7 +39,9 @@ CANNED_SMS_201 = json.dumps(
 async def _send(request: web.Request) -> web.Response:
     body = json.loads(await request.read())
     if not isinstance(body, dict):
-        return web.Response(status=400, body=b'{"status_code":400}', content_type="application/json")
+        return web.Response(
+            status=400, body=b'{"status_code":400}', content_type="application/json"
+        )
     return web.Response(status=201, body=CANNED_SMS_201, content_type="application/json")
 
 

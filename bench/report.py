@@ -37,7 +37,9 @@ def machine_info(*, taskset: str | None, generator_pinned: bool) -> dict[str, An
 
     return {
         "nproc": os.cpu_count(),
-        "usable_cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "usable_cpus": sorted(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else None,
         "cpu_model": _cpu_model(),
         "python": sys.version.split()[0],
         "implementation": platform.python_implementation(),
@@ -60,19 +62,37 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _align(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join(
+        c.ljust(w) if i == 0 else c.rjust(w)
+        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+
+
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[_cell(v) for v in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    first = [h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))]
-    lines = ["  ".join(first), "  ".join("-" * w for w in widths)]
-    for row in cells:
-        lines.append(
-            "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
-        )
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    lines = [_align(headers, widths), "  ".join("-" * w for w in widths)]
+    lines.extend(_align(row, widths) for row in cells)
     return "\n".join(lines)
 
 
-_HEADERS = ("scenario", "req/s", "p50 ms", "p99 ms", "max ms", "CPU ms/req", "peak RSS MB", "errors", "gen CPU")
+_HEADERS = (
+    "scenario",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "CPU ms/req",
+    "srv CPU",
+    "peak RSS MB",
+    "errors",
+    "gen CPU",
+)
+
+
+def _percent(value: float | None) -> str | None:
+    return f"{value * 100:.0f}%" if value is not None else None
 
 
 def _row(label: str, result: dict[str, Any]) -> list[Any]:
@@ -85,9 +105,10 @@ def _row(label: str, result: dict[str, Any]) -> list[Any]:
         result.get("p99_ms"),
         result.get("max_ms"),
         result.get("server_cpu_ms_per_request"),
+        _percent(result.get("server_cpu_util")),
         round(rss / 1024, 1) if rss else None,
         result.get("errors"),
-        f"{util * 100:.0f}%" if util is not None else None,
+        _percent(util),
     ]
 
 

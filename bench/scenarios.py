@@ -119,7 +119,9 @@ SCENARIOS: dict[int, Scenario] = {
         Scenario(3, "get_one", "GET /v2/notifications/{id}", _get_one, needs_ids=250),
         Scenario(4, "get_page", "GET /v2/notifications (page of 250)", _get_page, needs_ids=250),
         Scenario(5, "team_send", "team-key SMS to a team member (outbox)", _team_send),
-        Scenario(6, "redis_sms", "test-key SMS, Redis limits backend", lambda _: sms_send, redis=True),
+        Scenario(
+            6, "redis_sms", "test-key SMS, Redis limits backend", lambda _: sms_send, redis=True
+        ),
     )
 }
 

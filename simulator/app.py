@@ -13,7 +13,12 @@ import structlog
 from aiohttp import web
 
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, Gateway
-from simulator.api.middleware import error_envelope, request_context, security_headers
+from simulator.api.middleware import (
+    error_envelope,
+    rate_limit_headers,
+    request_context,
+    security_headers,
+)
 from simulator.api.router import SandboxRouter
 from simulator.api.routes import setup_routes
 from simulator.config import Config
@@ -22,6 +27,7 @@ from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.models import ApiKey
+from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
     InvalidEmailAddress,
@@ -34,12 +40,14 @@ from simulator.fixtures import LoadedFixtures, default_fixtures_dir, load_rules,
 from simulator.gateway.auth import Authenticator
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.key_admin import KeyManager
+from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.limits.memory import InMemoryLimiter
+from simulator.limits.redis_limiter import RedisLimiter
 from simulator.providers.registry import (
     ProviderSet,
     ProviderSpec,
@@ -71,6 +79,7 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     )
     app[CONFIG_KEY] = config
     app.on_response_prepare.append(security_headers)
+    app.on_response_prepare.append(rate_limit_headers(strict=config.strict))
     app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
     setup_routes(app)
     return app
@@ -158,9 +167,11 @@ def _gateway_ctx(
         store = SqliteStore(config.database_path, box, synchronous=config.sqlite_synchronous)
         await store.open()
         provider_set, chains = _provider_chains(config)
+        limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
-            gateway, worker = _wire(config, profile, clock, store, chains)
+            await _restore_counts(limiter, store, clock)
+            gateway, worker = _wire(config, profile, clock, store, chains, limiter)
             app[GATEWAY_KEY] = gateway
             app[WORKER_KEY] = worker
             worker.start()
@@ -173,9 +184,32 @@ def _gateway_ctx(
             await gateway.key_usage.flush()
         finally:
             await provider_set.aclose()
+            await limiter.close()
             await store.close()
 
     return ctx
+
+
+def _limiter(config: Config) -> Limiter:
+    if config.redis_url:
+        return RedisLimiter(config.redis_url, fail_closed=config.redis_fail_closed)
+    return InMemoryLimiter()
+
+
+async def _restore_counts(limiter: Limiter, store: SqliteStore, clock: SandboxClock) -> None:
+    """Today's allowance counts, rebuilt from the stored notifications after a restart."""
+    now = clock.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    day = now.strftime("%Y-%m-%d")
+    per_service: dict[str, dict[str, int]] = {}
+    for service_id, channel, international, count in await store.counts_since(midnight):
+        counts = per_service.setdefault(service_id, {})
+        counts[channel] = counts.get(channel, 0) + count
+        counts["total"] = counts.get("total", 0) + count
+        if international and channel == "sms":
+            counts["international_sms"] = counts.get("international_sms", 0) + count
+    for service_id, counts in per_service.items():
+        await limiter.seed(service_id, day, counts)
 
 
 class _KeyEventWriter:
@@ -214,6 +248,7 @@ def _wire(
     clock: SandboxClock,
     store: SqliteStore,
     chains: dict[str, ProviderChain],
+    limiter: Limiter,
 ) -> tuple[Gateway, DeliveryWorker]:
     directory = ServiceDirectory(store)
     email_domain = config.email_domain or profile.email_domain
@@ -247,7 +282,7 @@ def _wire(
         directory=directory,
         store=store,
         schemas=schemas,
-        limiter=InMemoryLimiter(),
+        limiter=limiter,
         clock=clock,
         timing=config.timing,
         email_domain=email_domain,
@@ -292,6 +327,8 @@ def _wire(
             default_rate_limit=profile.default_rate_limit,
             on_change=directory.invalidate,
         ),
+        key_limits=KeyLimits(limiter, clock),
+        limiter=limiter,
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
     gateway.on_clock_moved = lambda: worker.notify_due(clock.now())

@@ -73,6 +73,12 @@ class Config:
     # SANDBOX_AUTH_SCHEMES: extra auth schemes beside JWT, comma-separated, from
     # apikey-v1 (GC's "ApiKey-v1 <key>"), bearer-key ("Bearer <key>"), basic, query (?api_key=)
     auth_schemes: tuple[str, ...] = ()
+    # SANDBOX_REDIS_URL: share rate limits and allowances across processes through Redis
+    redis_url: str | None = None
+    # SANDBOX_REDIS_FAIL_CLOSED: refuse sends (503) when Redis is down, instead of allowing them
+    redis_fail_closed: bool = False
+    # SANDBOX_STRICT: Notify's exact responses, without the sandbox's RateLimit-* headers
+    strict: bool = False
     # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above)
     providers: tuple[ProviderSettings, ...] = ()
 
@@ -142,6 +148,9 @@ _SIMPLE_FIELDS = {
     "dispatch_base_delay": float,
     "fixtures": tuple,
     "auth_schemes": tuple,
+    "redis_url": str,
+    "redis_fail_closed": bool,
+    "strict": bool,
 }
 _AUTH_SCHEMES = {"apikey-v1", "bearer-key", "basic", "query"}
 
@@ -156,6 +165,11 @@ def _coerce(name: str, value: Any) -> Any:
     kind = _SIMPLE_FIELDS.get(name)
     if kind is None or isinstance(value, kind):
         return value
+    if kind is bool:
+        text = str(value).strip().lower()
+        if text not in {"1", "true", "yes", "on", "0", "false", "no", "off"}:
+            raise ConfigError(f"{name}: cannot read {value!r} as true or false")
+        return text in {"1", "true", "yes", "on"}
     try:
         return kind(value)
     except (TypeError, ValueError) as error:

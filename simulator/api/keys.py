@@ -9,11 +9,13 @@ from aiohttp import web
 
 from simulator.config import Config
 from simulator.domain.clock import SandboxClock
+from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.key_admin import KeyManager
+from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
@@ -38,6 +40,8 @@ class Gateway:
     key_usage: KeyUsage
     key_manager: KeyManager
     service_admin: ServiceAdmin
+    key_limits: KeyLimits
+    limiter: Limiter
     admin_token: str
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None

@@ -11,8 +11,9 @@ from aiohttp import web
 from simulator.api.json_io import json_bytes, json_response
 from simulator.domain.errors import NotifyError, RouteError
 from simulator.domain.messages import Messages
+from simulator.gateway.rate_headers import rate_headers
 
-__all__ = ["error_envelope", "request_context", "security_headers"]
+__all__ = ["error_envelope", "rate_limit_headers", "request_context", "security_headers"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = structlog.get_logger("simulator.api")
@@ -28,6 +29,7 @@ _SECURITY_HEADERS = {
     "Cache-Control": "no-store, no-cache, private, must-revalidate",
 }
 _TRACE_KEY = "simulator.trace"
+_RATE_KEY = "simulator.rate"  # set by the v2 auth step (api.v2_auth.RATE_KEY)
 
 
 def _hex_header(request: web.Request, name: str, length: int) -> str | None:
@@ -48,6 +50,28 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         request_id=trace_id, method=request.method, path=request.path
     ):
         return await handler(request)
+
+
+def rate_limit_headers(*, strict: bool) -> Callable[..., Awaitable[None]]:
+    """on_response_prepare: RateLimit-* on limited routes, or none at all in strict mode."""
+
+    async def signal(request: web.Request, response: web.StreamResponse) -> None:
+        if strict:
+            for name in (
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "Retry-After",
+            ):
+                response.headers.popall(name, None)
+            return
+        decision = request.get(_RATE_KEY)
+        if decision is not None and "RateLimit-Limit" not in response.headers:
+            response.headers.update(
+                {k: v for k, v in rate_headers(decision).items() if k != "Retry-After"}
+            )
+
+    return signal
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:

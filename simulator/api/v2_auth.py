@@ -8,9 +8,10 @@ import structlog
 from aiohttp import web
 
 from simulator.api.keys import GATEWAY_KEY, PRINCIPAL_KEY
+from simulator.domain.ports import RateDecision
 from simulator.gateway.auth import Principal
 
-__all__ = ["authenticate", "url_root", "v2_query", "v2_query_pairs"]
+__all__ = ["RATE_KEY", "authenticate", "remember_rate", "url_root", "v2_query", "v2_query_pairs"]
 
 
 async def authenticate(request: web.Request, permission: str = "read") -> Principal:
@@ -25,7 +26,17 @@ async def authenticate(request: web.Request, permission: str = "read") -> Princi
         service_id=principal.service.id, key_type=principal.key.key_type.value
     )
     gateway.key_usage.touch(principal.key.id)
+    remember_rate(request, await gateway.key_limits.check(principal.key))
     return principal
+
+
+RATE_KEY = "simulator.rate"
+
+
+def remember_rate(request: web.Request, decision: RateDecision | None) -> None:
+    """The decision whose figures go in this response's RateLimit-* headers."""
+    if decision is not None:
+        request[RATE_KEY] = decision
 
 
 def v2_query(request: web.Request) -> dict[str, list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from urllib.parse import urlencode
 
@@ -11,7 +10,7 @@ from aiohttp import web
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
-from simulator.api.v2_auth import authenticate, url_root, v2_query, v2_query_pairs
+from simulator.api.v2_auth import authenticate, remember_rate, url_root, v2_query, v2_query_pairs
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
 
@@ -24,7 +23,8 @@ async def post_notification(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     principal = await authenticate(request, "send")
     type_name = request.match_info["notification_id"]
-    admission = await gateway.sender.admit(principal, type_name, time.time())
+    admission = await gateway.sender.admit(principal, type_name)
+    remember_rate(request, admission.rate)
     try:
         notification_type = _SENDABLE.get(type_name)
         if notification_type is None:

@@ -44,6 +44,7 @@ from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.allow_list import AllowListCache
 from simulator.gateway.auth import Principal
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.rate_headers import rate_headers, seconds_to_midnight
 
 __all__ = ["Admission", "SendOutcome", "SendService"]
 
@@ -103,9 +104,7 @@ class SendService:
         self._allow_lists = AllowListCache()
 
     # -- step 2: before the body is parsed ------------------------------------
-    async def admit(
-        self, principal: Principal, notification_type: str, wall_now: float
-    ) -> Admission:
+    async def admit(self, principal: Principal, notification_type: str) -> Admission:
         service, key_type = principal.service, principal.key.key_type
         rate_limit = service.rate_limit
         capacity = min(math.ceil(rate_limit / 3) + 1, 1000)
@@ -113,7 +112,7 @@ class SendService:
             f"{service.id}-tokens-{key_type.value}",
             per_minute=rate_limit,
             capacity=capacity,
-            now=wall_now,
+            now=self._clock.now().timestamp(),
         )
         if not decision.allowed:
             text = self._texts.rate_limited.format(key_type=key_type.shouty, limit=rate_limit)
@@ -122,7 +121,7 @@ class SendService:
                 text,
                 status_code=429,
                 error="RateLimitError",
-                headers={"Retry-After": str(max(1, math.ceil(decision.retry_after)))},
+                headers=rate_headers(decision),
             )
         if key_type is KeyType.TEST:
             return Admission(decision, None)
@@ -130,7 +129,7 @@ class SendService:
         return Admission(decision, reservation)
 
     async def _reserve(self, service: Service, channels: list[str]) -> Reservation:
-        limits = [(channel, self._daily_limit(service, channel)) for channel in channels]
+        limits = [(channel, self.daily_limit(service, channel)) for channel in channels]
         if service.restricted:
             limits.append(("total", self._profile.trial_daily_limit))
         outcome = await self._limiter.reserve(service.id, self._today(), limits)
@@ -142,10 +141,10 @@ class SendService:
             self._texts.daily_limited.format(channel=shown, limit=limit),
             status_code=429,
             error="TooManyRequestsError",
-            headers={"Retry-After": str(self._seconds_to_midnight())},
+            headers={"Retry-After": str(seconds_to_midnight(self._clock.now()))},
         )
 
-    def _daily_limit(self, service: Service, channel: str) -> int:
+    def daily_limit(self, service: Service, channel: str) -> int:
         if channel in service.limits:
             return service.limits[channel]
         if service.restricted and channel != "international_sms":
@@ -154,11 +153,6 @@ class SendService:
 
     def _today(self) -> str:
         return self._clock.now().strftime("%Y-%m-%d")
-
-    def _seconds_to_midnight(self) -> int:
-        now = self._clock.now()
-        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        return max(1, math.ceil((midnight - now).total_seconds()))
 
     async def release(self, admission: Admission) -> None:
         if admission.reservation is not None:

@@ -59,6 +59,15 @@ class InMemoryLimiter:
             key = (reservation.service_id, reservation.day, channel)
             self._counts[key] = max(0, self._counts.get(key, 0) - 1)
 
+    async def seed(self, service_id: str, day: str, counts: dict[str, int]) -> None:
+        """Restore today's counts after a restart (rebuilt from stored notifications)."""
+        for channel, count in counts.items():
+            key = (service_id, day, channel)
+            self._counts[key] = max(self._counts.get(key, 0), count)
+
+    async def close(self) -> None:
+        return None
+
     async def usage(self, service_id: str, day: str) -> dict[str, int]:
         return {
             channel: count

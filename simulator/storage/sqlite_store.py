@@ -363,6 +363,19 @@ class SqliteStore:
 
         return await self.engine.write(run)
 
+    async def counts_since(self, moment_: datetime) -> list[tuple[str, str, bool, int]]:
+        """(service_id, type, international, count) of counted sends since a moment."""
+
+        def run(c: sqlite3.Connection) -> list[tuple[str, str, bool, int]]:
+            return c.execute(
+                "SELECT service_id, notification_type, international, COUNT(*) "
+                "FROM notifications WHERE created_at >= ? AND key_type != 'test' "
+                "GROUP BY service_id, notification_type, international",
+                (micros(moment_),),
+            ).fetchall()
+
+        return await self.engine.read(run)
+
     # -- received texts ------------------------------------------------------
     async def add_received_text(self, text: ReceivedText) -> None:
         values = (

@@ -219,11 +219,15 @@ def test_team_key_to_team_member_or_guest_list(sandbox, address):
     assert response["content"]["subject"] == "Hello Ada"
 
 
-def test_trial_service_live_key_to_a_stranger(sandbox):
-    client = client_for(sandbox.base_url, "trial-live")
-    # the trial service has no email template: the template check comes first
-    assert email_error(client, email_address="stranger@example.com") == bad_request(
-        "Template not found"
+def test_email_over_2000000_bytes(test_client):
+    size = len("Dear ,\n\nthings\n\nExtra text") + 2_000_000
+    assert email_error(
+        test_client,
+        email_address="someone@example.com",
+        personalisation={**PERSONALISATION, "name": "a" * 2_000_000},
+    ) == bad_request(
+        "Your message is too long. Emails cannot be longer than 2000000 bytes. "
+        f"Your message is {size} bytes."
     )
 
 

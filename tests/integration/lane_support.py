@@ -24,7 +24,7 @@ from aiohttp import web
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.conftest import KEYS
-from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
+from tests.sandbox_process import ADMIN_TOKEN, CONTRACT_FIXTURES, SandboxProcess
 
 __all__ = [
     "EMAIL_TEMPLATE",
@@ -64,13 +64,17 @@ T = TypeVar("T")
 # -- the sandbox ---------------------------------------------------------------------
 @contextmanager
 def running_sandbox(
-    data_dir: Path, *, config: Path | None = None, env: Mapping[str, str] | None = None
+    data_dir: Path,
+    *,
+    config: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    fixtures: Path = CONTRACT_FIXTURES,
 ) -> Iterator[SandboxProcess]:
     """A started sandbox (own data dir), stopped afterwards even if the test failed."""
     extra = dict(env or {})
     if config is not None:
         extra["SANDBOX_CONFIG"] = str(config)
-    process = SandboxProcess(data_dir, env=extra)
+    process = SandboxProcess(data_dir, env=extra, fixtures=fixtures)
     try:
         yield process.start()
     finally:
@@ -162,9 +166,7 @@ def lapse_claim_leases(data_dir: Path) -> int:
 
 
 # -- the config file -------------------------------------------------------------------
-def write_config(
-    path: Path, providers: Sequence[Mapping[str, Any]], **settings: object
-) -> Path:
+def write_config(path: Path, providers: Sequence[Mapping[str, Any]], **settings: object) -> Path:
     """
     Write a SANDBOX_CONFIG TOML file: top-level `settings`, then one [[providers]] table
     per mapping (name, kind, channel, priority and a nested ``settings`` mapping).

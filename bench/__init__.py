@@ -1,0 +1,1 @@
+"""The Notify Sandbox benchmark: `python -m bench` (see bench/__main__.py)."""

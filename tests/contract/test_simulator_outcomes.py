@@ -1,0 +1,186 @@
+"""The test-key simulator: magic outcomes, the status path, smoke-test recipients (2.2, 5.3, 5.4)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.contract.support import (
+    EMAIL_TEMPLATE,
+    PLAIN_SMS_TEMPLATE,
+    TIMESTAMP,
+    api_error,
+    client_for,
+    envelope,
+    poll_until,
+    unique_reference,
+    wait_for_status,
+)
+
+EMAIL_PERSONALISATION = {"name": "Ada", "items": "x", "show": "no"}
+
+SMS_OUTCOMES = {
+    "07700900003": "temporary-failure",
+    "07700900002": "permanent-failure",
+    "+447700900003": "temporary-failure",
+    "+447700900002": "permanent-failure",
+    "447700900003": "temporary-failure",
+    " 07700900003 ": "temporary-failure",  # trimmed before the suffix match
+    "07700 900003": "delivered",  # the suffix match is on the number as submitted
+    "07700900123": "delivered",
+    "07723456789": "delivered",
+}
+EMAIL_OUTCOMES = {
+    "temp-fail@simulator.notify": "temporary-failure",
+    "perm-fail@simulator.notify": "permanent-failure",
+    "Temp-Fail@simulator.notify": "delivered",  # exact, case-sensitive
+    "delivered@simulator.notify": "delivered",
+    "someone@example.com": "delivered",
+}
+
+
+@pytest.fixture(scope="module")
+def test_client(sandbox):
+    return client_for(sandbox.base_url, "test")
+
+
+@pytest.fixture(scope="module")
+def sent(test_client) -> dict[str, str]:
+    """Send every magic recipient once, up front, so the timelines run side by side."""
+    ids = {}
+    for number in SMS_OUTCOMES:
+        ids[number] = test_client.send_sms_notification(number, PLAIN_SMS_TEMPLATE)["id"]
+    for address in EMAIL_OUTCOMES:
+        ids[address] = test_client.send_email_notification(
+            address, EMAIL_TEMPLATE, EMAIL_PERSONALISATION
+        )["id"]
+    return ids
+
+
+@pytest.mark.parametrize(("recipient", "final"), [*SMS_OUTCOMES.items(), *EMAIL_OUTCOMES.items()])
+def test_magic_recipient_final_status(test_client, sent, recipient, final):
+    seen = wait_for_status(test_client, sent[recipient])
+    assert seen[-1]["status"] == final
+
+
+def test_team_and_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox, sent):
+    # magic outcomes belong to test keys; a live key's 07700900003 is not a temp failure
+    client = client_for(sandbox.base_url, "live")
+    notification_id = client.send_sms_notification("07700900003", PLAIN_SMS_TEMPLATE)["id"]
+    seen = poll_until(
+        lambda: client.get_notification_by_id(notification_id),
+        lambda n: n["status"] not in {"created", "sending", "pending"},
+    )
+    assert seen[-1]["status"] != "temporary-failure"
+
+
+@pytest.mark.parametrize(
+    ("send", "recipient", "final"),
+    [
+        ("sms", "07700900123", "delivered"),
+        ("sms", "07700900002", "permanent-failure"),
+        ("email", "temp-fail@simulator.notify", "temporary-failure"),
+    ],
+)
+def test_status_path_created_sending_final(test_client, send, recipient, final):
+    if send == "sms":
+        response = test_client.send_sms_notification(recipient, PLAIN_SMS_TEMPLATE)
+    else:
+        response = test_client.send_email_notification(
+            recipient, EMAIL_TEMPLATE, EMAIL_PERSONALISATION
+        )
+    seen = wait_for_status(test_client, response["id"])
+    statuses = [n["status"] for n in seen]
+    assert statuses == ["created", "sending", final]
+    created, sending, done = seen
+    assert created["sent_at"] is None and created["completed_at"] is None
+    assert sending["sent_at"] is not None and sending["completed_at"] is None
+    assert done["sent_at"] == sending["sent_at"]
+    assert done["completed_at"] is not None
+    assert created["created_at"] == sending["created_at"] == done["created_at"]
+    for stamp in (done["created_at"], done["sent_at"], done["completed_at"]):
+        assert TIMESTAMP.match(stamp), stamp
+    assert done["created_at"] <= done["sent_at"] <= done["completed_at"]
+
+
+def test_international_sms_is_sent_not_sending(test_client):
+    response = test_client.send_sms_notification("+12025550104", PLAIN_SMS_TEMPLATE)
+    seen = poll_until(
+        lambda: test_client.get_notification_by_id(response["id"]),
+        lambda n: n["status"] not in {"created"},
+    )
+    assert seen[-1]["status"] == "sent"
+    assert seen[-1]["sent_at"] is not None
+
+
+def test_final_status_is_stable(test_client, sent):
+    notification_id = sent["07700900002"]
+    first = wait_for_status(test_client, notification_id)[-1]
+    time.sleep(0.3)
+    assert test_client.get_notification_by_id(notification_id) == first
+
+
+# -- smoke-test recipients (5.4; 13.1 q) -----------------------------------------------
+
+SMOKE_SMS = ["07700900000", "+447700900000", "+447700900111", "07700 900 222", "07700900111"]
+SMOKE_EMAIL = [
+    "simulate-delivered@notifications.service.gov.uk",
+    "simulate-delivered-2@notifications.service.gov.uk",
+    "simulate-delivered-3@notifications.service.gov.uk",
+    "Simulate-Delivered@Notifications.Service.Gov.UK",
+]
+NOT_FOUND = (404, envelope(404, ("NoResultFound", "No result found")))
+
+
+@pytest.mark.parametrize("number", SMOKE_SMS)
+@pytest.mark.parametrize("key", ["test", "live"])
+def test_smoke_test_number_answers_201_and_is_not_stored(sandbox, key, number):
+    client = client_for(sandbox.base_url, key)
+    reference = unique_reference("smoke")
+    response = client.send_sms_notification(number, PLAIN_SMS_TEMPLATE, reference=reference)
+    assert response["content"] == {"body": "A plain message", "from_number": "GOVUK"}
+    assert response["reference"] == reference
+    assert api_error(lambda: client.get_notification_by_id(response["id"])) == NOT_FOUND
+    assert client.get_all_notifications(reference=reference)["notifications"] == []
+
+
+@pytest.mark.parametrize("address", SMOKE_EMAIL)
+def test_smoke_test_email_answers_201_and_is_not_stored(test_client, address):
+    response = test_client.send_email_notification(address, EMAIL_TEMPLATE, EMAIL_PERSONALISATION)
+    assert response["content"]["subject"] == "Hello Ada"
+    assert response["sanitised_content"] == {}
+    assert api_error(lambda: test_client.get_notification_by_id(response["id"])) == NOT_FOUND
+
+
+def test_smoke_test_ids_are_fresh(test_client):
+    ids = {
+        test_client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)["id"]
+        for _ in range(3)
+    }
+    assert len(ids) == 3
+
+
+def test_smoke_test_recipients_are_still_validated(test_client):
+    status, body = api_error(
+        lambda: test_client.send_email_notification(
+            "simulate-delivered@notifications.service.gov.uk", EMAIL_TEMPLATE, {"name": "x"}
+        )
+    )
+    assert (status, body) == (
+        400,
+        envelope(400, ("BadRequestError", "Missing personalisation: items, show")),
+    )
+
+
+def test_team_key_to_smoke_test_number_is_refused(sandbox):
+    client = client_for(sandbox.base_url, "team")
+    status, body = api_error(
+        lambda: client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)
+    )
+    assert (status, body) == (
+        400,
+        envelope(
+            400, ("BadRequestError", "Can\u2019t send to this recipient using a team-only API key")
+        ),
+    )
