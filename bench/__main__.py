@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench import report
-from bench.load import OnResponse, Request, run_load
+from bench.load import CLIENTS, OnResponse, Request, run_load
 from bench.profile import PySpy, py_spy_path, summarise_collapsed
 from bench.rss import IMMEDIATE_ENV, measure_rss
 from bench.scenarios import FIXTURES, SCENARIOS, Context, Scenario, mentions_redis, sms_send
@@ -27,8 +27,11 @@ from bench.server import (
     ROOT,
     ProcessSample,
     ServerProcess,
+    core_availability,
+    core_usage,
     free_port,
     pin_self,
+    read_core_times,
     read_cpu_seconds,
     read_memory_kb,
     reset_peak_rss,
@@ -60,6 +63,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", action="store_true", help="py-spy the server under scenario 1")
     parser.add_argument("--profile-seconds", type=int, default=10)
+    parser.add_argument(
+        "--client",
+        choices=CLIENTS,
+        default="aiohttp",
+        help="load generator: aiohttp.ClientSession (default) or raw, a lean asyncio HTTP/1.1 "
+        "client that leaves the server, not the generator, as the bottleneck",
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -128,12 +138,14 @@ class Bench:
         def window_start() -> None:
             reset_peak_rss(server.pid)
             samples["start"] = ProcessSample.take(server.pid)
+            samples["cores"] = read_core_times()
 
         def window_end() -> None:
             samples["end"] = ProcessSample.take(server.pid)
             samples["memory"] = read_memory_kb(server.pid)
+            samples["cores"] = core_usage(samples["cores"], read_core_times())
 
-        stats = await run_load(
+        stats = await self.load(
             server.base_url,
             make_request,
             concurrency=self.args.concurrency,
@@ -151,9 +163,14 @@ class Bench:
             round(cpu * 1000 / stats.requests, 3) if stats.requests else None
         )
         result["server_cpu_util"] = round(cpu / wall, 3) if wall > 0 else None
+        result["rps_per_server_cpu_second"] = round(stats.requests / cpu, 1) if cpu > 0 else None
         result["server_peak_rss_kb"] = samples["memory"].get("VmHWM")
         result["server_rss_kb"] = samples["memory"].get("VmRSS")
+        result["cores"] = samples["cores"]
         return result
+
+    async def load(self, *args: Any, **kwargs: Any) -> Any:
+        return await run_load(*args, client=self.args.client, **kwargs)
 
     async def settle(self, server: ServerProcess, max_seconds: float = 10.0) -> None:
         """Wait (bounded) until the server's deferred work is done: under 5% CPU for 0.25 s."""
@@ -166,7 +183,7 @@ class Bench:
     async def seed(self, server: ServerProcess, needed: int) -> None:
         if len(self.context.ids) >= needed:
             return
-        await run_load(
+        await self.load(
             server.base_url,
             sms_send,
             concurrency=min(self.args.concurrency, 20),
@@ -187,7 +204,7 @@ class Bench:
                 found.append(len(json.loads(body).get("notifications", [])))
 
         make = scenario.build(self.context)
-        await run_load(
+        await self.load(
             server.base_url,
             make,
             concurrency=1,
@@ -309,7 +326,7 @@ class Bench:
         spy = PySpy(binary, server.pid, seconds, out)
         print(f"  profile: py-spy on scenario 1 for {seconds}s ...", flush=True)
         spy.start()
-        await run_load(
+        await self.load(
             server.base_url,
             sms_send,
             concurrency=self.args.concurrency,
@@ -362,6 +379,7 @@ def _print_profile(profile: dict[str, Any] | None) -> None:
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
+    availability = core_availability([SERVER_CPU, GENERATOR_CPU])
     taskset = None if args.no_pin else taskset_path()
     pinned = False if args.no_pin or taskset is None else pin_self(GENERATOR_CPU)
     if taskset is not None and not pinned:
@@ -373,6 +391,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "warmup": args.warmup,
             "concurrency": args.concurrency,
             "quick": args.quick,
+            "client": args.client,
             "scenarios": args.scenario_list,
             "server_cpu": SERVER_CPU if taskset else None,
             "generator_cpu": GENERATOR_CPU if pinned else None,
@@ -380,6 +399,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "machine": report.machine_info(taskset=taskset, generator_pinned=pinned),
         "startup": {},
+        "core_availability": {"start": availability},
         "scenarios": [],
     }
     with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmp:

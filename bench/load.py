@@ -8,18 +8,23 @@ HS256 with the key's secret (the last 36 characters of the key string).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import math
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import jwt
 
+from bench.rawhttp import RawConnection
+
 __all__ = [
+    "CLIENTS",
     "ApiKey",
     "LoadStats",
     "Request",
@@ -29,7 +34,16 @@ __all__ = [
 ]
 
 _JWT_HEADERS = {"typ": "JWT", "alg": "HS256"}
-_USER_AGENT = "NOTIFY-API-PYTHON-CLIENT/bench"
+_TIMEOUT = 30.0
+CLIENTS = ("aiohttp", "raw")
+# what notifications-python-client (requests) sends, less the per-request Authorization
+_BASE_HEADERS = {
+    "User-Agent": "NOTIFY-API-PYTHON-CLIENT/bench",
+    "Accept-Encoding": "gzip, deflate",
+    "Accept": "*/*",
+    "Connection": "keep-alive",
+    "Content-type": "application/json",
+}
 _HARD_CAP = 50_000_000  # no run ever sends more than this, whatever the duration
 
 
@@ -115,6 +129,48 @@ async def _at(when: float, hook: Hook | None) -> None:
         hook()
 
 
+Sender = Callable[[Request, dict[str, str]], Awaitable[tuple[int, bytes]]]
+
+
+@contextlib.asynccontextmanager
+async def _senders(
+    client: str, base_url: str, concurrency: int
+) -> AsyncIterator[Callable[[], Sender]]:
+    """A factory of per-worker send functions for the chosen client."""
+    if client == "raw":
+        url = urlsplit(base_url)
+        connections: list[RawConnection] = []
+
+        def raw_sender() -> Sender:
+            connection = RawConnection(url.hostname or "127.0.0.1", url.port or 80)
+            connections.append(connection)
+
+            async def send(request: Request, headers: dict[str, str]) -> tuple[int, bytes]:
+                return await connection.request(
+                    request.method, request.path, headers, request.body, _TIMEOUT
+                )
+
+            return send
+
+        try:
+            yield raw_sender
+        finally:
+            for connection in connections:
+                connection.close()
+        return
+    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
+    timeout = aiohttp.ClientTimeout(total=_TIMEOUT)
+    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
+
+        async def send(request: Request, headers: dict[str, str]) -> tuple[int, bytes]:
+            async with session.request(
+                request.method, request.path, data=request.body, headers=headers
+            ) as response:
+                return response.status, await response.read()
+
+        yield lambda: send
+
+
 async def run_load(
     base_url: str,
     make_request: Callable[[int], Request],
@@ -127,62 +183,62 @@ async def run_load(
     on_window_start: Hook | None = None,
     on_window_end: Hook | None = None,
     stats: LoadStats | None = None,
+    client: str = "aiohttp",
 ) -> LoadStats:
-    """Run `concurrency` closed-loop workers for warmup + duration seconds (or max_requests)."""
+    """Run `concurrency` closed-loop workers for warmup + duration seconds (or max_requests).
+
+    client: "aiohttp" (an aiohttp.ClientSession, TCPConnector limit = concurrency) or
+    "raw" (bench.rawhttp, one keep-alive connection per worker).
+    """
+    if client not in CLIENTS:
+        raise ValueError(f"client must be one of {CLIENTS}")
     stats = stats if stats is not None else LoadStats()
     cap = min(max_requests if max_requests is not None else _HARD_CAP, _HARD_CAP)
     counter = itertools.count()
-    connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
-    timeout = aiohttp.ClientTimeout(total=30)
     cpu_started, wall_started = time.process_time(), time.perf_counter()
     window_from = wall_started + warmup
     stop_at = window_from + duration
-    window_end = [stop_at]
-    base_headers = {"Content-Type": "application/json", "User-Agent": _USER_AGENT}
+    window_end = stop_at
+    base_headers = _BASE_HEADERS
 
-    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
+    async def worker(send: Sender) -> None:
+        while True:
+            index = next(counter)
+            if index >= cap or time.perf_counter() >= stop_at:
+                return
+            request = make_request(index)
+            headers = {**base_headers, "Authorization": f"Bearer {sign(request.key)}"}
+            body = b""
+            started = time.perf_counter()
+            try:
+                code, body = await send(request, headers)
+                status = str(code)
+            except (aiohttp.ClientError, OSError, TimeoutError) as error:
+                status = f"exc:{type(error).__name__}"
+            finished = time.perf_counter()
+            stats.sent_total += 1
+            if status[0] == "2":
+                stats.ok_total += 1
+            if started >= window_from and finished <= stop_at:
+                stats.latencies.append(finished - started)
+                stats.statuses[status] += 1
+            if on_response is not None and status[0].isdigit():
+                on_response(int(status), body)
 
-        async def worker() -> None:
-            while True:
-                index = next(counter)
-                if index >= cap or time.perf_counter() >= stop_at:
-                    return
-                request = make_request(index)
-                headers = {**base_headers, "Authorization": f"Bearer {sign(request.key)}"}
-                status, body = "exc", b""
-                started = time.perf_counter()
-                try:
-                    async with session.request(
-                        request.method, request.path, data=request.body, headers=headers
-                    ) as response:
-                        body = await response.read()
-                        status = str(response.status)
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    status = f"exc:{type(error).__name__}"
-                finished = time.perf_counter()
-                stats.sent_total += 1
-                if status.startswith("2"):
-                    stats.ok_total += 1
-                if started >= window_from and finished <= stop_at:
-                    stats.latencies.append(finished - started)
-                    stats.statuses[status] += 1
-                if on_response is not None and status[0].isdigit():
-                    on_response(int(status), body)
-
+    async with _senders(client, base_url, concurrency) as new_sender:
         start_timer = asyncio.create_task(_at(window_from, on_window_start))
-        workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
         end_timer = asyncio.create_task(_at(stop_at, on_window_end))
-        await asyncio.gather(*workers)
+        await asyncio.gather(*(worker(new_sender()) for _ in range(concurrency)))
         if not start_timer.done():  # ended inside the warm-up: an empty window
             start_timer.cancel()
             if on_window_start is not None:
                 on_window_start()
         if not end_timer.done():  # finished early (max_requests): close the window now
             end_timer.cancel()
-            window_end[0] = time.perf_counter()
+            window_end = time.perf_counter()
             if on_window_end is not None:
                 on_window_end()
-    stats.window_seconds = max(0.0, min(window_end[0], stop_at) - window_from)
+    stats.window_seconds = max(0.0, min(window_end, stop_at) - window_from)
     stats.client_cpu_seconds = time.process_time() - cpu_started
     stats.client_wall_seconds = time.perf_counter() - wall_started
     return stats

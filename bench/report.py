@@ -84,6 +84,7 @@ _HEADERS = (
     "p99 ms",
     "max ms",
     "CPU ms/req",
+    "req/CPU-s",
     "srv CPU",
     "peak RSS MB",
     "errors",
@@ -105,6 +106,7 @@ def _row(label: str, result: dict[str, Any]) -> list[Any]:
         result.get("p99_ms"),
         result.get("max_ms"),
         result.get("server_cpu_ms_per_request"),
+        result.get("rps_per_server_cpu_second"),
         _percent(result.get("server_cpu_util")),
         round(rss / 1024, 1) if rss else None,
         result.get("errors"),
@@ -128,12 +130,21 @@ def render(report: dict[str, Any]) -> str:
     lines = [format_table(_HEADERS, rows), ""]
     if report.get("ratio") is not None:
         lines.append(f"sandbox / ceiling (scenario 1 req/s): {report['ratio']:.2f}")
+    if report.get("ratio_by_cpu") is not None:
+        lines.append(
+            "sandbox / ceiling (scenario 1 requests per server CPU-second): "
+            f"{report['ratio_by_cpu']:.2f}"
+        )
     ready = report.get("startup", {})
     if ready.get("sandbox_ready_seconds") is not None:
         lines.append(
             f"ready (process start to first 200 on /_status): sandbox "
-            f"{ready['sandbox_ready_seconds'] * 1000:.0f} ms, ceiling "
-            f"{(ready.get('ceiling_ready_seconds') or 0) * 1000:.0f} ms"
+            f"{ready['sandbox_ready_seconds'] * 1000:.0f} ms"
+            + (
+                f", ceiling {ready['ceiling_ready_seconds'] * 1000:.0f} ms"
+                if ready.get("ceiling_ready_seconds")
+                else ""
+            )
         )
     rss = report.get("rss")
     if rss and rss.get("stored") is not None:
@@ -149,6 +160,11 @@ def render(report: dict[str, Any]) -> str:
         f"{machine['loop']}, taskset {'yes' if machine['taskset'] else 'no'}, "
         f"generator pinned {'yes' if machine['generator_pinned'] else 'no'}"
     )
+    availability = report.get("core_availability", {})
+    for when in ("start", "end"):
+        if availability.get(when):
+            shares = ", ".join(f"{k} {v * 100:.0f}%" for k, v in availability[when].items())
+            lines.append(f"core availability at {when} (busy loop's share of a core): {shares}")
     lines.extend(notes)
     lines.extend(report.get("warnings", []))
     return "\n".join(lines)

@@ -57,6 +57,7 @@ async def measure_rss(
     target: int,
     max_seconds: float,
     concurrency: int,
+    client: str = "aiohttp",
 ) -> dict[str, Any]:
     """Send up to `target` SMS (bounded by `max_seconds`) to an already started server."""
     stats = LoadStats()
@@ -85,6 +86,7 @@ async def measure_rss(
         warmup=0.0,
         max_requests=target,
         stats=stats,
+        client=client,
     )
     seconds = time.perf_counter() - started
     sampler.cancel()

@@ -18,8 +18,11 @@ from typing import Any
 __all__ = [
     "ProcessSample",
     "ServerProcess",
+    "core_availability",
+    "core_usage",
     "free_port",
     "pin_self",
+    "read_core_times",
     "read_cpu_seconds",
     "read_memory_kb",
     "reset_peak_rss",
@@ -51,6 +54,32 @@ def pin_self(cpu: int) -> bool:
     return True
 
 
+def core_availability(cpus: list[int], seconds: float = 0.5) -> dict[str, float]:
+    """Share of each core a busy loop really gets (1.0 = the whole core), one core at a time.
+
+    On a shared or oversubscribed host this is well under 1.0 even when the guest looks
+    idle; requests/s scale with it, CPU-ms per request do not.
+    """
+    if not hasattr(os, "sched_setaffinity"):
+        return {}
+    original = os.sched_getaffinity(0)
+    found: dict[str, float] = {}
+    try:
+        for cpu in cpus:
+            if cpu not in original:
+                continue
+            os.sched_setaffinity(0, {cpu})
+            cpu_started, wall_started = time.process_time(), time.perf_counter()
+            deadline = wall_started + seconds
+            while time.perf_counter() < deadline:
+                sum(range(2000))
+            wall = time.perf_counter() - wall_started
+            found[f"cpu{cpu}"] = round((time.process_time() - cpu_started) / wall, 3)
+    finally:
+        os.sched_setaffinity(0, original)
+    return found
+
+
 def read_cpu_seconds(pid: int) -> float:
     """utime + stime of a process from /proc/<pid>/stat, in seconds."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
@@ -79,6 +108,37 @@ def reset_peak_rss(pid: int) -> bool:
     except OSError:
         return False
     return True
+
+
+def read_core_times() -> dict[str, list[int]]:
+    """Per-core jiffies from /proc/stat: user nice system idle iowait irq softirq steal."""
+    cores: dict[str, list[int]] = {}
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("cpu") and line[3].isdigit():
+                    name, *values = line.split()
+                    cores[name] = [int(v) for v in values[:8]]
+    except OSError:
+        pass
+    return cores
+
+
+def core_usage(before: dict[str, list[int]], after: dict[str, list[int]]) -> dict[str, Any]:
+    """Busy and steal percentages per core between two read_core_times() samples."""
+    usage: dict[str, Any] = {}
+    for name, end in after.items():
+        start = before.get(name)
+        if start is None:
+            continue
+        delta = [b - a for a, b in zip(start, end, strict=True)]
+        total = sum(delta) or 1
+        idle = delta[3] + delta[4]
+        usage[name] = {
+            "busy_percent": round(100 * (total - idle - delta[7]) / total, 1),
+            "steal_percent": round(100 * delta[7] / total, 1),
+        }
+    return usage
 
 
 @dataclass(slots=True)

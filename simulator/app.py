@@ -22,6 +22,7 @@ from simulator.api.middleware import (
 from simulator.api.router import SandboxRouter
 from simulator.api.routes import setup_routes
 from simulator.config import Config
+from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
@@ -38,7 +39,9 @@ from simulator.domain.recipients import (
 from simulator.domain.schemas import RequestSchemas
 from simulator.fixtures import LoadedFixtures, default_fixtures_dir, load_rules, read_fixtures
 from simulator.gateway.auth import Authenticator
+from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.events import ChangeFeed
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
@@ -55,6 +58,8 @@ from simulator.providers.registry import (
     load_provider_factories,
 )
 from simulator.storage.secret_box import SecretBox, load_master_key
+from simulator.storage.sqlite_callbacks import SqliteCallbackStore
+from simulator.storage.sqlite_inspection import SqliteInspection
 from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["WORKER_KEY", "create_app", "load_profile"]
@@ -175,12 +180,14 @@ def _gateway_ctx(
             app[GATEWAY_KEY] = gateway
             app[WORKER_KEY] = worker
             worker.start()
+            gateway.callback_sender.start()
             background = _Background([])
             background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
             background.every(config.retention_sweep_seconds, _sweeper(store, clock), "retention")
             yield
             await background.stop()
             await worker.stop()
+            await gateway.callback_sender.stop()
             await gateway.key_usage.flush()
         finally:
             await provider_set.aclose()
@@ -235,9 +242,15 @@ class _KeyEventWriter:
 
 
 def _sweeper(store: SqliteStore, clock: SandboxClock) -> Callable[[], Awaitable[int]]:
+    inspection = SqliteInspection(store.engine)
+
     async def sweep() -> int:
         # GET already hides rows past each service's retention; this bounds storage
-        return await store.purge_before(clock.now() - timedelta(days=7))
+        removed = 0
+        for service in await store.list_services():
+            cutoff = clock.now() - timedelta(days=service.data_retention_days)
+            removed += await inspection.purge_service_before(service.id, cutoff)
+        return removed
 
     return sweep
 
@@ -255,8 +268,19 @@ def _wire(
     schemas = _schemas(profile, clock)
     worker_ref: list[DeliveryWorker] = []
     key_events = _KeyEventWriter(store, clock)
+    planner = CallbackPlanner(directory)
+    events = ChangeFeed()
+    callback_sender = CallbackSender(
+        store=SqliteCallbackStore(store.engine),
+        directory=directory,
+        clock=clock,
+        schedule=config.callback_retry_schedule,
+        allow_private=config.callbacks_allow_private,
+        poll_seconds=config.worker_poll_seconds,
+    )
 
     def on_scheduled(at: object) -> None:
+        events.publish()
         worker_ref[0].notify_due(at)  # type: ignore[arg-type]
 
     lane = ProviderLane(
@@ -267,6 +291,8 @@ def _wire(
         chains=chains,
         email_domain=email_domain,
         on_scheduled=on_scheduled,
+        callbacks=planner,
+        on_callback_queued=callback_sender.notify_due,
     )
     worker = DeliveryWorker(
         store=store,
@@ -275,6 +301,9 @@ def _wire(
         rules=profile.simulation,
         dispatch=lane,
         poll_seconds=config.worker_poll_seconds,
+        callbacks=planner,
+        on_callback_queued=callback_sender.notify_due,
+        on_changed=events.publish,
     )
     worker_ref.append(worker)
     sender = SendService(
@@ -288,6 +317,8 @@ def _wire(
         email_domain=email_domain,
         on_scheduled=on_scheduled,
         on_key_event=key_events,
+        callbacks=planner,
+        on_callback_queued=callback_sender.notify_due,
     )
     gateway = Gateway(
         profile=profile,
@@ -329,6 +360,11 @@ def _wire(
         ),
         key_limits=KeyLimits(limiter, clock),
         limiter=limiter,
+        callbacks=planner,
+        callback_sender=callback_sender,
+        callback_store=SqliteCallbackStore(store.engine),
+        inspection=SqliteInspection(store.engine),
+        events=events,
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
     gateway.on_clock_moved = lambda: worker.notify_due(clock.now())

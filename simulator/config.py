@@ -79,6 +79,12 @@ class Config:
     redis_fail_closed: bool = False
     # SANDBOX_STRICT: Notify's exact responses, without the sandbox's RateLimit-* headers
     strict: bool = False
+    # SANDBOX_CALLBACK_RETRY_SCHEDULE: seconds between callback retries (Notify: 5 x 300)
+    callback_retry_schedule: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0)
+    # SANDBOX_CALLBACKS_ALLOW_HTTP: accept http:// callback URLs (local use); Notify needs https
+    callbacks_allow_http: bool = False
+    # SANDBOX_CALLBACKS_ALLOW_PRIVATE: allow link-local and metadata addresses (SSRF guard off)
+    callbacks_allow_private: bool = False
     # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above)
     providers: tuple[ProviderSettings, ...] = ()
 
@@ -151,11 +157,23 @@ _SIMPLE_FIELDS = {
     "redis_url": str,
     "redis_fail_closed": bool,
     "strict": bool,
+    "callback_retry_schedule": tuple,
+    "callbacks_allow_http": bool,
+    "callbacks_allow_private": bool,
 }
 _AUTH_SCHEMES = {"apikey-v1", "bearer-key", "basic", "query"}
 
 
 def _coerce(name: str, value: Any) -> Any:
+    if name == "callback_retry_schedule":
+        items = value.split(",") if isinstance(value, str) else value
+        try:
+            schedule = tuple(float(str(item).strip()) for item in items if str(item).strip())
+        except ValueError as error:
+            raise ConfigError(f"{name}: a comma-separated list of seconds") from error
+        if any(delay < 0 for delay in schedule):
+            raise ConfigError(f"{name}: delays must not be negative")
+        return schedule
     if name == "auth_schemes":
         items = value.split(",") if isinstance(value, str) else value
         return tuple(str(item).strip().lower() for item in items if str(item).strip())

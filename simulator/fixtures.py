@@ -120,6 +120,10 @@ def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, now: datetime)
         limits={str(k): int(v) for k, v in (raw.get("limits") or {}).items()},
         data_retention_days=int(raw.get("data_retention_days", 7)),
         created_at=now,
+        callbacks={
+            str(kind): {"url": str(v["url"]), "bearer_token": str(v["bearer_token"])}
+            for kind, v in (raw.get("callbacks") or {}).items()
+        },
     )
     loaded.services.append(service)
     for key in raw.get("api_keys", ()):

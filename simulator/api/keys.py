@@ -8,18 +8,23 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from simulator.config import Config
+from simulator.delivery.callbacks import CallbackSender
 from simulator.domain.clock import SandboxClock
 from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
+from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.events import ChangeFeed
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.storage.sqlite_callbacks import SqliteCallbackStore
+from simulator.storage.sqlite_inspection import SqliteInspection
 from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["CONFIG_KEY", "GATEWAY_KEY", "PRINCIPAL_KEY", "Gateway", "principal_of"]
@@ -42,6 +47,11 @@ class Gateway:
     service_admin: ServiceAdmin
     key_limits: KeyLimits
     limiter: Limiter
+    callbacks: CallbackPlanner
+    callback_sender: CallbackSender
+    callback_store: SqliteCallbackStore
+    inspection: SqliteInspection
+    events: ChangeFeed
     admin_token: str
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None

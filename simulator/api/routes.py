@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.api import (
+    sandbox_callbacks,
     sandbox_clock,
     sandbox_keys,
     sandbox_messages,
@@ -42,6 +43,17 @@ def setup_routes(app: web.Application) -> None:
             web.get("/v2/templates", v2_templates.get_templates, allow_head=False),
             web.get("/v2/received-text-messages", v2_received.get_received_texts, allow_head=False),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
+            web.delete("/sandbox/v1/messages", sandbox_messages.delete_messages),
+            web.get(
+                "/sandbox/v1/messages/{notification_id}",
+                sandbox_messages.get_message,
+                allow_head=False,
+            ),
+            web.get(
+                "/sandbox/v1/messages/{notification_id}/callbacks",
+                sandbox_callbacks.notification_callbacks,
+                allow_head=False,
+            ),
             web.get("/sandbox/v1/clock", sandbox_clock.get_clock, allow_head=False),
             web.post("/sandbox/v1/clock", sandbox_clock.post_clock),
         ]
@@ -61,6 +73,10 @@ def _admin_routes(app: web.Application) -> None:
             web.get(service, s.get_service, allow_head=False),
             web.patch(service, s.update_service),
             web.get(service + "/usage", sandbox_usage.get_usage, allow_head=False),
+            web.get(service + "/callbacks", sandbox_callbacks.get_callbacks, allow_head=False),
+            web.put(service + "/callbacks/{kind}", sandbox_callbacks.put_callback),
+            web.delete(service + "/callbacks/{kind}", sandbox_callbacks.delete_callback),
+            web.post(service + "/inbound-sms", sandbox_callbacks.post_inbound_sms),
             web.get(service + "/team", s.list_team, allow_head=False),
             web.post(service + "/team", s.add_team_member),
             web.delete(service + "/team/{email_address}", s.remove_team_member),

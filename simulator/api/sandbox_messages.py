@@ -1,61 +1,150 @@
-"""GET /sandbox/v1/messages: what the providers were handed, newest first."""
+"""/sandbox/v1/messages: the inspection API (issues 3 and 7).
+
+Every notification, newest first, with what was rendered and handed to a
+provider; filters; `wait=N` long-polling; one message with its email HTML;
+scoped deletion so tests sharing a sandbox reset only their own data.
+"""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 from aiohttp import web
 
 from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY
+from simulator.api.keys import GATEWAY_KEY, Gateway
 from simulator.api.presenters import format_time
-from simulator.domain.errors import BadRequestError
-from simulator.domain.ports import MessageQuery, MessageRecord
+from simulator.domain import email_render
+from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.models import NotificationType
+from simulator.gateway.key_admin import parse_time
+from simulator.storage.sqlite_inspection import InspectionQuery, InspectionRow
 
-__all__ = ["get_messages"]
+__all__ = ["delete_messages", "get_message", "get_messages"]
 
 _MAX_LIMIT = 1000
+_MAX_WAIT = 60.0
+_CHOICES = {
+    "type": {"sms", "email"},
+    "key_type": {"test", "team", "normal"},
+}
 
 
 async def get_messages(request: web.Request) -> web.Response:
     require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
     query = _query(request)
-    found = await request.app[GATEWAY_KEY].store.list_messages(query)
-    return json_response({"messages": [_message_body(m) for m in found]})
+    wait = _wait_seconds(request)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait
+    while True:
+        found = await gateway.inspection.find(query)
+        remaining = deadline - loop.time()
+        if found or remaining <= 0:
+            break
+        await gateway.events.wait(min(remaining, 0.5))
+    return json_response({"messages": [_view(row, None) for row in found]})
 
 
-def _query(request: web.Request) -> MessageQuery:
+async def get_message(request: web.Request) -> web.Response:
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    found = await gateway.inspection.find(
+        InspectionQuery(notification_id=request.match_info["notification_id"], limit=1)
+    )
+    if not found:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    row = found[0]
+    return json_response({"data": _view(row, await _html(gateway, row))})
+
+
+async def delete_messages(request: web.Request) -> web.Response:
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    deleted = await gateway.inspection.delete(_query(request, for_delete=True))
+    return json_response({"deleted": deleted})
+
+
+def _query(request: web.Request, *, for_delete: bool = False) -> InspectionQuery:
     params = request.query
-    channel = params.get("type")
-    if channel is not None and channel not in {"sms", "email"}:
-        raise BadRequestError(f"type {channel} is not one of [sms, email]")
-    raw_limit = params.get("limit", "100")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= _MAX_LIMIT:
+    for name, allowed in _CHOICES.items():
+        value = params.get(name)
+        if value is not None and value not in allowed:
+            raise BadRequestError(f"{name} {value} is not one of [{', '.join(sorted(allowed))}]")
+    raw_limit = params.get("limit", str(_MAX_LIMIT if for_delete else 100))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= (10**9 if for_delete else _MAX_LIMIT):
         raise BadRequestError(f"limit must be a whole number from 1 to {_MAX_LIMIT}")
-    return MessageQuery(
+    return InspectionQuery(
         service_id=params.get("service_id"),
+        key_type=params.get("key_type"),
         recipient=params.get("recipient"),
         reference=params.get("reference"),
-        channel=channel,
-        limit=int(raw_limit),
+        status=params.get("status"),
+        template_id=params.get("template_id"),
+        channel=params.get("type"),
+        since=parse_time(params.get("since"), "since"),
+        limit=10**9 if for_delete else int(raw_limit),
     )
 
 
-def _message_body(m: MessageRecord) -> dict[str, object]:
-    return {
-        "notification_id": m.notification_id,
-        "service_id": m.service_id,
-        "key_type": m.key_type.value,
-        "type": m.channel.value,
-        "provider": m.provider,
-        "recipient": m.recipient,
-        "sender": m.sender,
-        "reply_to": m.reply_to,
-        "subject": m.subject,
-        "body": m.body,
-        "html": m.html,
-        "fragment_count": m.fragment_count,
-        "reference": m.reference,
-        "template_id": m.template_id,
-        "one_click_unsubscribe_url": m.unsubscribe_url,
-        "created_at": format_time(m.created_at),
+def _wait_seconds(request: web.Request) -> float:
+    raw = request.query.get("wait")
+    if raw is None:
+        return 0.0
+    try:
+        wait = float(raw)
+    except ValueError as error:
+        raise BadRequestError("wait must be a number of seconds") from error
+    if not 0 <= wait <= _MAX_WAIT:
+        raise BadRequestError(f"wait must be from 0 to {int(_MAX_WAIT)} seconds")
+    return wait
+
+
+async def _html(gateway: Gateway, row: InspectionRow) -> str | None:
+    n = row.notification
+    if n.type is not NotificationType.EMAIL:
+        return None
+    if row.html is not None:
+        return row.html
+    template = await gateway.directory.template_version(
+        n.service_id, n.template_id, n.template_version
+    )
+    if template is None:
+        return None
+    return email_render.email_html(
+        template.body, n.personalisation, unsubscribe_url=n.unsubscribe_url
+    )
+
+
+def _view(row: InspectionRow, html: str | None) -> dict[str, Any]:
+    n = row.notification
+    view: dict[str, Any] = {
+        "notification_id": n.id,
+        "service_id": n.service_id,
+        "key_type": n.key_type.value,
+        "type": n.type.value,
+        "status": n.status.value,
+        "recipient": n.to,
+        "reference": n.reference,
+        "template_id": n.template_id,
+        "template_version": n.template_version,
+        "subject": n.subject,
+        "body": n.body,
+        "text": row.plain_text or n.body,
+        "provider": row.provider,
+        "sender": row.sender or n.sender,
+        "reply_to": n.reply_to,
+        "one_click_unsubscribe_url": n.unsubscribe_url,
+        "fragment_count": row.fragment_count
+        if row.fragment_count is not None
+        else (n.billable_units if n.type is NotificationType.SMS else None),
+        "status_detail": n.status_detail,
+        "created_at": format_time(n.created_at),
+        "sent_at": format_time(n.sent_at),
+        "completed_at": format_time(n.completed_at),
     }
+    if html is not None:
+        view["html"] = html
+    return view

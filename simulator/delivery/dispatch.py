@@ -18,6 +18,7 @@ import structlog
 
 from simulator.domain.masking import mask_in_text, mask_recipient
 from simulator.domain.outbound import (
+    RECEIPT_STATUSES,
     EmailProvider,
     OutboundMessage,
     OutboundSms,
@@ -171,14 +172,27 @@ class ProviderChain:
 async def _call(provider: Provider, message: OutboundMessage) -> ProviderReceipt | _Failure:
     try:
         if isinstance(message, OutboundSms):
-            return await cast(SmsProvider, provider).send_sms(message)
-        return await cast(EmailProvider, provider).send_email(message)
+            result = await cast(SmsProvider, provider).send_sms(message)
+        else:
+            result = await cast(EmailProvider, provider).send_email(message)
     except ProviderError as exc:
-        return _Failure(exc.detail, exc.retryable)
+        return _Failure(str(exc.detail), exc.retryable)
     except Exception as exc:
         # a plugin bug: don't retry it, try the next provider. No traceback in the log:
         # rich tracebacks render locals, which hold the message and its recipient.
         return _Failure(f"{provider.name}: unexpected {type(exc).__name__}: {exc}", False)
+    return _checked(provider, result)
+
+
+def _checked(provider: Provider, result: object) -> ProviderReceipt | _Failure:
+    """A plugin's answer must be a ProviderReceipt with a known status; else it is a bug."""
+    if not isinstance(result, ProviderReceipt):
+        return _Failure(
+            f"{provider.name}: returned {type(result).__name__}, not a ProviderReceipt", False
+        )
+    if result.status not in RECEIPT_STATUSES:
+        return _Failure(f"{provider.name}: unknown receipt status {result.status!r}", False)
+    return result
 
 
 def _recipients(message: OutboundMessage) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from simulator.domain.masking import mask_recipient
 from simulator.domain.models import Notification, NotificationType, Service, Status, Template
 from simulator.domain.outbound import OutboundEmail, OutboundSms
 from simulator.domain.ports import MessageRecord, NotificationStore, Transition
+from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 
 __all__ = ["ProviderLane"]
@@ -41,7 +42,11 @@ class ProviderLane:
         chains: Mapping[str, ProviderChain],
         email_domain: str,
         on_scheduled: Callable[[datetime], None],
+        callbacks: CallbackPlanner,
+        on_callback_queued: Callable[[], None] = lambda: None,
     ) -> None:
+        self._callbacks = callbacks
+        self._on_callback_queued = on_callback_queued
         self._store = store
         self._directory = directory
         self._clock = clock
@@ -67,11 +72,12 @@ class ProviderLane:
         if outcome.status == "technical-failure":
             await self._fail(n, "; ".join(outcome.errors) or outcome.detail or "providers failed")
             return
-        transition = self._hand_off(n, outcome)
+        transition = await self._callbacks.attach(n, self._hand_off(n, outcome))
         record = self._record(n, entry.service, message, outcome)
         if await self._store.record_delivery(transition, record):
-            if transition.next_action_at is not None:
-                self._on_scheduled(transition.next_action_at)
+            if transition.callback is not None:
+                self._on_callback_queued()
+            self._on_scheduled(transition.next_action_at or transition.at)
             log.info(
                 "notification_handed_off",
                 notification_id=n.id,
@@ -187,5 +193,8 @@ class ProviderLane:
             detail=detail[:500],
             expected_attempts=n.attempts,
         )
+        transition = await self._callbacks.attach(n, transition)
         await self._store.apply_transitions([transition])
+        if transition.callback is not None:
+            self._on_callback_queued()
         log.warning("notification_failed", notification_id=n.id, recipient=mask_recipient(n.to))

@@ -20,6 +20,7 @@ from simulator.domain.clock import Clock
 from simulator.domain.models import KeyType, Notification, Status
 from simulator.domain.ports import NotificationStore, Transition
 from simulator.domain.simulation import SimulationRules
+from simulator.gateway.callback_planner import CallbackPlanner
 
 __all__ = ["DeliveryWorker"]
 
@@ -41,7 +42,13 @@ class DeliveryWorker:
         batch_size: int = 500,
         max_in_flight: int = 64,
         lease_seconds: float = 120.0,
+        callbacks: CallbackPlanner,
+        on_callback_queued: Callable[[], None] = lambda: None,
+        on_changed: Callable[[], None] = lambda: None,
     ) -> None:
+        self._callbacks = callbacks
+        self._on_changed = on_changed
+        self._on_callback_queued = on_callback_queued
         self._lease = lease_seconds
         self._store = store
         self._clock = clock
@@ -112,9 +119,12 @@ class DeliveryWorker:
             outcome = self._rules.outcome_for(n.type, n.to)
             step = next_simulated_step(n, outcome, self._timing, now)
             if step is not None:
-                transitions.append(step)
+                transitions.append(await self._callbacks.attach(n, step))
         if transitions:
             results = await self._store.apply_transitions(transitions)
+            self._on_changed()
+            if any(t.callback for t, ok in zip(transitions, results, strict=True) if ok):
+                self._on_callback_queued()
             self.steps += sum(results)
             for t, applied in zip(transitions, results, strict=True):
                 if applied and t.next_action_at is not None and t.attempts_delta == 0:

@@ -80,10 +80,13 @@ def check_permissions(permissions: object) -> frozenset[str]:
         return ALL_PERMISSIONS
     if not isinstance(permissions, list) or not all(isinstance(p, str) for p in permissions):
         raise BadRequestError("permissions must be a list of strings")
+    allowed = ", ".join(sorted(ALL_PERMISSIONS))
     unknown = sorted(set(permissions) - ALL_PERMISSIONS)
     if unknown:
-        allowed = ", ".join(sorted(ALL_PERMISSIONS))
         raise BadRequestError(f"permissions {', '.join(unknown)} not one of [{allowed}]")
+    if not permissions:
+        # an empty set is stored as '[]', which means "all" for keys made before permissions
+        raise BadRequestError(f"permissions must name at least one of [{allowed}]")
     return frozenset(permissions)
 
 

@@ -126,6 +126,8 @@ class Service:
     limits: dict[str, int] = field(default_factory=dict)
     data_retention_days: int = 7
     created_at: datetime | None = None
+    # kind ("delivery_status", "inbound_sms") -> {"url": ..., "bearer_token": ...}
+    callbacks: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def default_sms_sender(self) -> SmsSender | None:
         return next((s for s in self.sms_senders if s.is_default), None) or (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import (
     ApiKey,
     KeyType,
@@ -62,6 +63,8 @@ class Transition:
     attempts_delta: int = 0
     # where a timeline is heading next (kept when None)
     planned_status: Status | None = None
+    # a callback to queue in the same transaction, if the change applies
+    callback: CallbackRecord | None = None
     # a claim guard: also require this attempts count (so two workers cannot both claim)
     expected_attempts: int | None = None
 
@@ -113,7 +116,9 @@ class DirectoryStore(Protocol):
 
 
 class NotificationStore(Protocol):
-    async def add_notification(self, notification: Notification) -> None: ...
+    async def add_notification(
+        self, notification: Notification, *, callback: CallbackRecord | None = None
+    ) -> None: ...
     async def get_notification(
         self, service_id: str, notification_id: str, not_before: datetime | None
     ) -> Notification | None: ...

@@ -169,8 +169,12 @@ class Authenticator:
         self._verified.clear()
 
     def _issuer(self, token: str) -> Any:
+        # Notify's PyJWT reads `Bearer  <jwt>` (two spaces) past the stray space; the
+        # signature check then fails on it, so the answer is "API key not found"
         try:
-            claims = jwt.decode(token, options={"verify_signature": False}, algorithms=["HS256"])
+            claims = jwt.decode(
+                token.strip(), options={"verify_signature": False}, algorithms=["HS256"]
+            )
         except jwt.PyJWTError as error:
             raise AuthError(self._messages.bad_token) from error
         if not isinstance(claims, dict) or "iss" not in claims:

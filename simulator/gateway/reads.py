@@ -34,7 +34,8 @@ def expand_statuses(requested: list[str]) -> list[str]:
     """Notify's aliases; asking for every status means no filter at all."""
     expanded: set[Status] = set()
     for name in requested:
-        expanded.update(_ALIASES.get(name, (Status(name),)))
+        # not `.get(name, (Status(name),))`: the default is built even for an alias
+        expanded.update(_ALIASES[name] if name in _ALIASES else (Status(name),))
     if expanded >= _ALL_CURRENT:
         return []
     return sorted(s.value for s in expanded)

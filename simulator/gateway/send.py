@@ -43,6 +43,7 @@ from simulator.domain.recipients import (
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.allow_list import AllowListCache
 from simulator.gateway.auth import Principal
+from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.rate_headers import rate_headers, seconds_to_midnight
 
@@ -89,7 +90,11 @@ class SendService:
         email_domain: str,
         on_scheduled: Callable[[datetime], None],
         on_key_event: Callable[[ApiKey, str, str], None] | None = None,
+        callbacks: CallbackPlanner,
+        on_callback_queued: Callable[[], None] = lambda: None,
     ) -> None:
+        self._callbacks = callbacks
+        self._on_callback_queued = on_callback_queued
         self._on_key_event = on_key_event or (lambda key, event, detail: None)
         self._profile = profile
         self._texts = profile.messages
@@ -213,9 +218,16 @@ class SendService:
         )
         smoke_test = self._profile.simulation.is_smoke_test(notification_type, recipient.normalised)
         if not smoke_test:
-            await self._store.add_notification(notification)
-            if notification.next_action_at is not None:
-                self._on_scheduled(notification.next_action_at)
+            callback = None
+            if notification.status is not Status.CREATED:  # immediate timeline: already final
+                callback = await self._callbacks.for_status(
+                    notification, notification.status, notification.created_at, notification.sent_at
+                )
+            await self._store.add_notification(notification, callback=callback)
+            if callback is not None:
+                self._on_callback_queued()
+            # also tells long-polling readers that something new is stored
+            self._on_scheduled(notification.next_action_at or notification.created_at)
             log.info(
                 "notification_created",
                 notification_id=notification.id,
@@ -386,9 +398,8 @@ class SendService:
             reply_to=reply_to,
             unsubscribe_url=data.get("one_click_unsubscribe_url"),
         )
-        notification.personalisation = (
-            personalisation if principal.key.key_type is not KeyType.TEST else {}
-        )
+        # kept for every key type: the inspection API renders the email HTML from it
+        notification.personalisation = personalisation
         self._plan(notification)
         return notification
 

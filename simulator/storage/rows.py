@@ -62,6 +62,7 @@ def service_values(service: Service) -> tuple[Any, ...]:
         "guest_list": list(service.guest_list),
         "limits": service.limits,
         "data_retention_days": service.data_retention_days,
+        "callbacks": service.callbacks,
     }
     return (
         service.id,
@@ -93,6 +94,7 @@ def service_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Service:
         limits=dict(settings.get("limits", {})),
         data_retention_days=settings.get("data_retention_days", 7),
         created_at=moment(row[7]),
+        callbacks=dict(settings.get("callbacks", {})),
     )
 
 

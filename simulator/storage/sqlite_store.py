@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import ApiKey, KeyType, Notification, ReceivedText, Service, Template
 from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
 from simulator.storage.rows import (
@@ -28,7 +29,7 @@ from simulator.storage.rows import (
 )
 from simulator.storage.secret_box import SecretBox
 from simulator.storage.sqlite_engine import SqliteEngine
-from simulator.storage.transitions import apply_transition
+from simulator.storage.transitions import apply_transition, insert_callback
 
 __all__ = ["SqliteStore"]
 
@@ -272,15 +273,21 @@ class SqliteStore:
         )
 
     # -- notifications -------------------------------------------------------
-    async def add_notification(self, notification: Notification) -> None:
+    async def add_notification(
+        self, notification: Notification, *, callback: CallbackRecord | None = None
+    ) -> None:
         values = notification_values(notification)
-        await self.engine.write(
-            lambda c: c.execute(
+
+        def run(c: sqlite3.Connection) -> None:
+            c.execute(
                 f"INSERT INTO notifications ({NOTIFICATION_COLUMNS}) "
                 f"VALUES ({NOTIFICATION_PLACEHOLDERS})",
                 values,
             )
-        )
+            if callback is not None:
+                insert_callback(c, callback)
+
+        await self.engine.write(run)
 
     async def get_notification(
         self, service_id: str, notification_id: str, not_before: datetime | None
@@ -377,7 +384,9 @@ class SqliteStore:
         return await self.engine.read(run)
 
     # -- received texts ------------------------------------------------------
-    async def add_received_text(self, text: ReceivedText) -> None:
+    async def add_received_text(
+        self, text: ReceivedText, *, callback: CallbackRecord | None = None
+    ) -> None:
         values = (
             text.id,
             text.service_id,
@@ -386,11 +395,13 @@ class SqliteStore:
             text.content,
             micros(text.created_at),
         )
-        await self.engine.write(
-            lambda c: c.execute(
-                "INSERT OR IGNORE INTO received_texts VALUES (?, ?, ?, ?, ?, ?)", values
-            )
-        )
+
+        def run(c: sqlite3.Connection) -> None:
+            c.execute("INSERT OR IGNORE INTO received_texts VALUES (?, ?, ?, ?, ?, ?)", values)
+            if callback is not None:
+                insert_callback(c, callback)
+
+        await self.engine.write(run)
 
     async def list_received_texts(
         self, service_id: str, older_than: str | None, not_before: datetime | None, limit: int

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
+from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.ports import Transition
 from simulator.storage.rows import micros
 
-__all__ = ["apply_transition"]
+__all__ = ["apply_transition", "insert_callback"]
 
 
 def apply_transition(connection: sqlite3.Connection, t: Transition) -> bool:
@@ -36,4 +38,26 @@ def apply_transition(connection: sqlite3.Connection, t: Transition) -> bool:
             t.expected_attempts,
         ),
     )
-    return cursor.rowcount == 1
+    applied = cursor.rowcount == 1
+    if applied and t.callback is not None:
+        insert_callback(connection, t.callback)
+    return applied
+
+
+def insert_callback(connection: sqlite3.Connection, record: CallbackRecord) -> None:
+    at = micros(record.created_at)
+    connection.execute(
+        "INSERT OR IGNORE INTO callbacks (id, service_id, kind, subject_id, payload, status, "
+        "attempts, next_attempt_at, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+        (
+            record.id,
+            record.service_id,
+            record.kind,
+            record.subject_id,
+            json.dumps(record.payload),
+            at,
+            at,
+            at,
+        ),
+    )

@@ -91,7 +91,9 @@ def test_bearer_scheme_is_case_insensitive(sandbox, scheme):
 
 
 def test_two_spaces_after_bearer_is_api_key_not_found(sandbox):
-    response = raw(sandbox.base_url, "GET", "/v2/templates", authorization=f"Bearer  {make_token()}")
+    response = raw(
+        sandbox.base_url, "GET", "/v2/templates", authorization=f"Bearer  {make_token()}"
+    )
     assert_auth_error(response, 403, KEY_NOT_FOUND)
 
 
@@ -155,9 +157,7 @@ def test_no_iat_is_api_key_not_found(sandbox):
 
 @pytest.mark.parametrize("algorithm", ["none", "HS512", "HS384"])
 def test_algorithm_other_than_hs256(sandbox, algorithm):
-    response = raw(
-        sandbox.base_url, "GET", "/v2/templates", token=make_token(algorithm=algorithm)
-    )
+    response = raw(sandbox.base_url, "GET", "/v2/templates", token=make_token(algorithm=algorithm))
     assert_auth_error(response, 403, BAD_ALGORITHM)
 
 
@@ -252,9 +252,7 @@ def test_service_with_no_api_keys(auth_sandbox):
 
 
 def test_service_whose_only_key_was_revoked_over_7_days_ago_has_no_keys(auth_sandbox):
-    token = make_token(
-        iss=ONLY_OLD_REVOKED_SERVICE, secret="84444444-4444-4444-8444-444444444444"
-    )
+    token = make_token(iss=ONLY_OLD_REVOKED_SERVICE, secret="84444444-4444-4444-8444-444444444444")
     response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, NO_KEYS)
 

@@ -133,9 +133,7 @@ def test_email_notification_has_every_key_and_email_cost(sandbox, test_client):
     assert got["phone_number"] is None
     assert got["subject"] == "Hello Ada"
     assert got["body"] == "Dear Ada,\n\nx"
-    assert got["template"]["uri"] == (
-        f"{sandbox.base_url}/v2/template/{EMAIL_TEMPLATE}/version/1"
-    )
+    assert got["template"]["uri"] == (f"{sandbox.base_url}/v2/template/{EMAIL_TEMPLATE}/version/1")
     assert (got["is_cost_data_ready"], got["cost_in_pounds"], got["cost_details"]) == (
         True,
         0.0,
@@ -164,9 +162,12 @@ def test_sms_cost_fields_created_then_sending(test_client):
 
 
 def test_unknown_id_is_404(test_client):
-    assert api_error(
-        lambda: test_client.get_notification_by_id("7f2a8b1c-0000-4000-8000-000000000000")
-    ) == NOT_FOUND
+    assert (
+        api_error(
+            lambda: test_client.get_notification_by_id("7f2a8b1c-0000-4000-8000-000000000000")
+        )
+        == NOT_FOUND
+    )
 
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "sms", "1234"])
@@ -234,9 +235,9 @@ def test_list_is_newest_first_with_filters(sandbox, test_client):
 def test_status_filters_including_failed_and_delivered(sandbox, test_client):
     reference = unique_reference("status")
     ids = {
-        number: test_client.send_sms_notification(
-            number, PLAIN_SMS_TEMPLATE, reference=reference
-        )["id"]
+        number: test_client.send_sms_notification(number, PLAIN_SMS_TEMPLATE, reference=reference)[
+            "id"
+        ]
         for number in ("07700900003", "07700900002", "07700900123")
     }
     for notification_id in ids.values():

@@ -97,7 +97,7 @@ def test_subject_gets_nice_typography(test_client):
     response = test_client.send_email_notification(
         "someone@example.com",
         EMAIL_TEMPLATE,
-        personalisation={**PERSONALISATION, "name": "O'Brien - \"Ada\""},
+        personalisation={**PERSONALISATION, "name": 'O\'Brien - "Ada"'},
     )
     assert response["content"]["subject"] == "Hello O\u2019Brien \u2013 \u201cAda\u201d"
 

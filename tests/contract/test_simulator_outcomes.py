@@ -155,8 +155,7 @@ def test_smoke_test_email_answers_201_and_is_not_stored(test_client, address):
 
 def test_smoke_test_ids_are_fresh(test_client):
     ids = {
-        test_client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)["id"]
-        for _ in range(3)
+        test_client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)["id"] for _ in range(3)
     }
     assert len(ids) == 3
 

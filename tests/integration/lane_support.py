@@ -218,18 +218,26 @@ class ThreadedServer:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(15)
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(15)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
 
     async def _start(self) -> int:
-        self._runner = web.AppRunner(self._app, access_log=None, shutdown_timeout=1.0)
+        # handlers still running at exit (held or slow answers) get a short grace period
+        self._runner = web.AppRunner(self._app, access_log=None, shutdown_timeout=0.25)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         return int(self._runner.addresses[0][1])
+
+    async def _stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in leftovers:
+            task.cancel()
+        await asyncio.gather(*leftovers, return_exceptions=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +258,7 @@ def delivered(received: Received) -> tuple[int, dict[str, Any]]:
     return 200, {"status": "delivered", "id": f"wh-{received.idempotency_key}"}
 
 
-@dataclass
+@dataclass(eq=False)
 class WebhookReceiver:
     """
     The far end of a webhook provider: records every request and answers with `answer`.

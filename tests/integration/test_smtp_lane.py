@@ -73,6 +73,11 @@ class Mailbox:
         return envelope, parsed
 
 
+def text_of(part: EmailMessage) -> str:
+    """A MIME part's decoded text, with the wire's CRLF line ends back to LF."""
+    return str(part.get_content()).replace("\r\n", "\n")
+
+
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
     handler = Mailbox()
@@ -135,7 +140,7 @@ def test_live_key_email_arrives_as_multipart_alternative(
     assert plain.get_content_type() == "text/plain"
     assert html.get_content_type() == "text/html"
     assert plain.get_content_charset() == html.get_content_charset() == "utf-8"
-    assert plain.get_content().startswith("Dear Zoë,\n\n• first\n• second\n\nExtra text")
+    assert text_of(plain).startswith("Dear Zoë,\n\n• first\n• second\n\nExtra text")
     assert ">first</li>" in html.get_content() and ">second</li>" in html.get_content()
     assert received["From"].addresses[0].addr_spec == FROM_ADDRESS
     assert received["From"].addresses[0].display_name == "Contract Live"
@@ -154,7 +159,7 @@ def test_live_key_email_arrives_as_multipart_alternative(
     assert message["notification_id"] == sent["id"]
     assert message["service_id"] == LIVE_SERVICE
     assert message["key_type"] == "normal"
-    assert message["body"] == plain.get_content().replace("\r\n", "\n")
+    assert message["body"] == text_of(plain)
     assert len(handler.for_recipient(recipient)) == 1
 
 

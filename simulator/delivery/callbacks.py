@@ -1,0 +1,156 @@
+"""Sending queued callbacks: POST with the service's bearer token, retry, give up.
+
+Rules (contract 8.2): a 5 s timeout; retry on connection errors, timeouts, 5xx and
+429; no retry on any other 4xx. The queue is in the database, so a restart
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+import httpx
+import structlog
+
+from simulator.domain.callbacks import is_forbidden_address, retry_delay
+from simulator.domain.clock import Clock
+from simulator.gateway.directory import ServiceDirectory
+from simulator.storage.sqlite_callbacks import DueCallback, SqliteCallbackStore
+
+__all__ = ["CallbackSender"]
+
+log = structlog.get_logger("simulator.callbacks")
+
+_LEASE = timedelta(seconds=60)
+
+
+class _Refused(Exception):
+    pass
+
+
+class CallbackSender:
+    def __init__(
+        self,
+        *,
+        store: SqliteCallbackStore,
+        directory: ServiceDirectory,
+        clock: Clock,
+        schedule: Sequence[float],
+        allow_private: bool = False,
+        timeout: float = 5.0,
+        poll_seconds: float = 0.5,
+    ) -> None:
+        self._store = store
+        self._directory = directory
+        self._clock = clock
+        self._schedule = tuple(schedule)
+        self._allow_private = allow_private
+        self._timeout = timeout
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self.sent = 0
+
+    def notify_due(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        # redirects are not followed: a redirect could lead anywhere, SSRF checks included
+        self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="callbacks")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("callback_tick_failed")
+                busy = False
+            if not busy:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll)
+
+    async def run_once(self) -> bool:
+        now = self._clock.now()
+        due = await self._store.claim_due(now, now + _LEASE, 100)
+        if due:
+            await asyncio.gather(*(self._deliver(c) for c in due))
+        return len(due) >= 100
+
+    async def _deliver(self, callback: DueCallback) -> None:
+        entry = await self._directory.entry(callback.service_id)
+        settings = entry.service.callbacks.get(callback.kind) if entry else None
+        if settings is None:
+            await self._finish(callback, "cancelled", None, "no callback configured any more")
+            return
+        try:
+            await self._check_target(settings["url"])
+            response = await self._post(settings["url"], settings["bearer_token"], callback)
+        except _Refused as refused:
+            await self._finish(callback, "failed", None, str(refused))
+            return
+        except httpx.HTTPError as error:
+            await self._retry_or_fail(callback, f"{type(error).__name__}")
+            return
+        if response.is_success:
+            self.sent += 1
+            await self._finish(callback, "delivered", None, None)
+        elif response.status_code >= 500 or response.status_code == 429:
+            await self._retry_or_fail(callback, f"HTTP {response.status_code}")
+        else:
+            await self._finish(callback, "failed", None, f"HTTP {response.status_code}")
+
+    async def _post(self, url: str, token: str, callback: DueCallback) -> httpx.Response:
+        assert self._client is not None
+        return await self._client.post(
+            url,
+            json=callback.payload,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+
+    async def _check_target(self, url: str) -> None:
+        if self._allow_private:
+            return
+        host = urlsplit(url).hostname or ""
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, None, type=socket.SOCK_STREAM
+            )
+        except OSError as error:
+            raise httpx.ConnectError(f"cannot resolve {host}") from error
+        if any(is_forbidden_address(str(info[4][0])) for info in infos):
+            raise _Refused("refused: the callback URL resolves to a link-local or metadata address")
+
+    async def _retry_or_fail(self, callback: DueCallback, error: str) -> None:
+        delay = retry_delay(self._schedule, callback.attempts)
+        if delay is None:
+            await self._finish(callback, "failed", None, error)
+            return
+        at = self._clock.now() + timedelta(seconds=delay)
+        await self._finish(callback, "retrying", at, error)
+        log.info("callback_retry", callback_id=callback.id, attempts=callback.attempts, error=error)
+
+    async def _finish(
+        self, callback: DueCallback, status: str, next_at: datetime | None, error: str | None
+    ) -> None:
+        await self._store.finish(
+            callback.id, status=status, next_attempt_at=next_at, error=error, at=self._clock.now()
+        )
+        log.info("callback_" + status, callback_id=callback.id, kind=callback.kind)

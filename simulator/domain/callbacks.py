@@ -1,0 +1,113 @@
+"""Callbacks to the service: settings, payloads (contract 8), and the retry schedule."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from simulator.domain.errors import BadRequestError
+from simulator.domain.models import FINAL_STATUSES, Notification, ReceivedText, Status
+
+__all__ = [
+    "CALLBACK_KINDS",
+    "CallbackRecord",
+    "CallbackSettings",
+    "check_callback_settings",
+    "delivery_status_payload",
+    "inbound_sms_payload",
+    "is_forbidden_address",
+    "retry_delay",
+    "triggers_delivery_callback",
+]
+
+CALLBACK_KINDS = ("delivery_status", "inbound_sms")
+_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+_METADATA = {
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("fd00:ec2::254"),
+    ipaddress.ip_address("100.100.100.200"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackSettings:
+    url: str
+    bearer_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRecord:
+    id: str
+    service_id: str
+    kind: str
+    subject_id: str  # the notification or received text it is about
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+def check_callback_settings(url: Any, token: Any, *, allow_http: bool) -> CallbackSettings:
+    """Notify's admin rules: an https URL and a bearer token of at least 10 characters."""
+    if not isinstance(url, str) or not url:
+        raise BadRequestError("url is a required property")
+    parts = urlsplit(url)
+    allowed = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in allowed or not parts.hostname:
+        raise BadRequestError(f"url {url} is not a valid https url")
+    if not isinstance(token, str) or len(token) < 10:
+        raise BadRequestError("bearer_token must be at least 10 characters")
+    return CallbackSettings(url=url, bearer_token=token)
+
+
+def is_forbidden_address(address: str) -> bool:
+    """Link-local and cloud metadata addresses: the classic SSRF targets."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return True
+    return ip.is_link_local or ip in _METADATA or ip.is_multicast or ip.is_unspecified
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.strftime(_TIME_FORMAT) if moment else None
+
+
+def triggers_delivery_callback(status: Status) -> bool:
+    return status in FINAL_STATUSES
+
+
+def delivery_status_payload(
+    n: Notification, status: Status, completed_at: datetime, sent_at: datetime | None
+) -> dict[str, Any]:
+    return {
+        "id": n.id,
+        "reference": n.reference,
+        "to": n.to,
+        "status": status.value,
+        "created_at": _time(n.created_at),
+        "completed_at": _time(completed_at),
+        "sent_at": _time(sent_at),
+        "notification_type": n.type.value,
+        "template_id": n.template_id,
+        "template_version": n.template_version,
+    }
+
+
+def inbound_sms_payload(text: ReceivedText) -> dict[str, Any]:
+    return {
+        "id": text.id,
+        "source_number": text.user_number,
+        "destination_number": text.notify_number,
+        "message": text.content,
+        "date_received": _time(text.created_at),
+    }
+
+
+def retry_delay(schedule: Sequence[float], attempts_made: int) -> float | None:
+    """Seconds before the next try, or None when the schedule is used up."""
+    if attempts_made > len(schedule):
+        return None
+    return schedule[attempts_made - 1]

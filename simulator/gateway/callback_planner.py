@@ -1,0 +1,66 @@
+"""Deciding which callbacks a status change or an inbound text owes the service."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime
+
+from simulator.domain.callbacks import (
+    CallbackRecord,
+    delivery_status_payload,
+    inbound_sms_payload,
+    triggers_delivery_callback,
+)
+from simulator.domain.models import Notification, ReceivedText, Status
+from simulator.domain.ports import Transition
+from simulator.gateway.directory import ServiceDirectory
+
+__all__ = ["CallbackPlanner"]
+
+
+class CallbackPlanner:
+    def __init__(self, directory: ServiceDirectory) -> None:
+        self._directory = directory
+
+    async def _configured(self, service_id: str, kind: str) -> bool:
+        entry = await self._directory.entry(service_id)
+        return entry is not None and kind in entry.service.callbacks
+
+    async def for_status(
+        self, n: Notification, status: Status, at: datetime, sent_at: datetime | None
+    ) -> CallbackRecord | None:
+        if not triggers_delivery_callback(status):
+            return None
+        if not await self._configured(n.service_id, "delivery_status"):
+            return None
+        return CallbackRecord(
+            id=str(uuid.uuid4()),
+            service_id=n.service_id,
+            kind="delivery_status",
+            subject_id=n.id,
+            payload=delivery_status_payload(n, status, at, sent_at),
+            created_at=at,
+        )
+
+    async def attach(self, n: Notification, t: Transition) -> Transition:
+        """The transition, carrying the callback it owes (queued only if it applies)."""
+        if t.status is t.expected:
+            return t
+        sent_at = t.at if t.set_sent_at else n.sent_at
+        record = await self.for_status(n, t.status, t.at, sent_at)
+        if record is None:
+            return t
+        return replace(t, callback=record)
+
+    async def for_inbound(self, text: ReceivedText) -> CallbackRecord | None:
+        if not await self._configured(text.service_id, "inbound_sms"):
+            return None
+        return CallbackRecord(
+            id=str(uuid.uuid4()),
+            service_id=text.service_id,
+            kind="inbound_sms",
+            subject_id=text.id,
+            payload=inbound_sms_payload(text),
+            created_at=text.created_at,
+        )
