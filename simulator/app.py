@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
+from simulator.domain.faults import FaultBook, parse_fault_rule
 from simulator.domain.models import ApiKey
 from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile, uk_profile
@@ -177,6 +179,8 @@ def _gateway_ctx(
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
             await _restore_counts(limiter, store, clock)
             gateway, worker = _wire(config, profile, clock, store, chains, limiter)
+            for rule in app[FIXTURES_KEY].faults:
+                gateway.faults.add(parse_fault_rule(rule))
             app[GATEWAY_KEY] = gateway
             app[WORKER_KEY] = worker
             worker.start()
@@ -270,6 +274,7 @@ def _wire(
     key_events = _KeyEventWriter(store, clock)
     planner = CallbackPlanner(directory)
     events = ChangeFeed()
+    faults = FaultBook(random=random.random)
     callback_sender = CallbackSender(
         store=SqliteCallbackStore(store.engine),
         directory=directory,
@@ -319,6 +324,7 @@ def _wire(
         on_key_event=key_events,
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
+        faults=faults,
     )
     gateway = Gateway(
         profile=profile,
@@ -365,6 +371,7 @@ def _wire(
         callback_store=SqliteCallbackStore(store.engine),
         inspection=SqliteInspection(store.engine),
         events=events,
+        faults=faults,
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
     gateway.on_clock_moved = lambda: worker.notify_due(clock.now())
@@ -390,4 +397,5 @@ async def _load_fixtures(config: Config, store: SqliteStore, clock: SandboxClock
         merged.keys += loaded.keys
         merged.templates += loaded.templates
         merged.received_texts += loaded.received_texts
+        merged.faults += loaded.faults
     return merged

@@ -47,6 +47,7 @@ class LoadedFixtures:
     keys: list[ApiKey] = field(default_factory=list)
     templates: list[Template] = field(default_factory=list)
     received_texts: list[ReceivedText] = field(default_factory=list)
+    faults: list[dict[str, Any]] = field(default_factory=list)
 
 
 def default_fixtures_dir() -> Path:
@@ -70,10 +71,14 @@ def load_rules(path: Path) -> SimulationRules:
     smoke = data.get("smoke_test", {})
     from simulator.domain.recipients import normalise_phone_for_matching
 
-    sms = [(str(item["suffix"]), _outcome(item)) for item in outcomes.get("sms", ())]
+    extras = data.get("extras", {})
+    sms = [
+        (str(item["suffix"]), _outcome(item))
+        for item in (*outcomes.get("sms", ()), *extras.get("sms", ()))
+    ]
     emails = {
         address: _outcome(value if isinstance(value, Mapping) else {"status": value})
-        for address, value in outcomes.get("email", {}).items()
+        for address, value in {**outcomes.get("email", {}), **extras.get("email", {})}.items()
     }
     smoke_sms = [normalise_phone_for_matching(str(n)) or str(n) for n in smoke.get("sms", ())]
     return SimulationRules.build(
@@ -93,7 +98,7 @@ def read_fixtures(path: Path, clock: SandboxClock) -> LoadedFixtures:
     data = _read(path) or {}
     if not isinstance(data, Mapping):
         raise FixtureError(f"{path}: the top level must be a mapping with 'services'")
-    loaded = LoadedFixtures()
+    loaded = LoadedFixtures(faults=[dict(rule) for rule in data.get("faults", ())])
     for index, raw in enumerate(data.get("services", ())):
         try:
             _read_service(raw, loaded, clock.now())

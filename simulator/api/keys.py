@@ -10,6 +10,7 @@ from aiohttp import web
 from simulator.config import Config
 from simulator.delivery.callbacks import CallbackSender
 from simulator.domain.clock import SandboxClock
+from simulator.domain.faults import FaultBook
 from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
@@ -52,6 +53,7 @@ class Gateway:
     callback_store: SqliteCallbackStore
     inspection: SqliteInspection
     events: ChangeFeed
+    faults: FaultBook
     admin_token: str
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None

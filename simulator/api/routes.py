@@ -7,6 +7,7 @@ from aiohttp import web
 from simulator.api import (
     sandbox_callbacks,
     sandbox_clock,
+    sandbox_faults,
     sandbox_keys,
     sandbox_messages,
     sandbox_services,
@@ -54,6 +55,10 @@ def setup_routes(app: web.Application) -> None:
                 sandbox_callbacks.notification_callbacks,
                 allow_head=False,
             ),
+            web.get("/sandbox/v1/faults", sandbox_faults.get_faults, allow_head=False),
+            web.post("/sandbox/v1/faults", sandbox_faults.post_fault),
+            web.delete("/sandbox/v1/faults", sandbox_faults.clear_faults),
+            web.delete("/sandbox/v1/faults/{fault_id}", sandbox_faults.delete_fault),
             web.get("/sandbox/v1/clock", sandbox_clock.get_clock, allow_head=False),
             web.post("/sandbox/v1/clock", sandbox_clock.post_clock),
         ]

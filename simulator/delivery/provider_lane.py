@@ -66,9 +66,8 @@ class ProviderLane:
         if template is None:
             await self._fail(n, "template no longer exists")
             return
-        chain = self._chains[n.type.value]
         message = self._render(n, entry.service, template)
-        outcome = await chain.send(message)
+        outcome = await self._dispatch(n, message)
         if outcome.status == "technical-failure":
             await self._fail(n, "; ".join(outcome.errors) or outcome.detail or "providers failed")
             return
@@ -85,6 +84,17 @@ class ProviderLane:
                 status=transition.status.value,
                 recipient=mask_recipient(n.to),
             )
+
+    async def _dispatch(
+        self, n: Notification, message: OutboundSms | OutboundEmail
+    ) -> DispatchOutcome:
+        if n.planned_status is None:
+            return await self._chains[n.type.value].send(message)
+        # an injected fault decides the outcome; no provider is called
+        detail = n.status_detail or "fault injected"
+        if n.planned_status is Status.TECHNICAL_FAILURE:
+            return DispatchOutcome("technical-failure", None, None, 0, [detail], detail)
+        return DispatchOutcome(n.planned_status.value, "fault-injection", None, 0, [], detail)  # type: ignore[arg-type]
 
     def _render(
         self, n: Notification, service: Service, template: Template

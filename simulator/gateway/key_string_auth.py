@@ -63,6 +63,8 @@ class KeyStringAuth:
         entry = await self._directory.entry(stored.service_id)
         if entry is None:
             raise AuthError(self._messages.service_not_found)
+        if not entry.service.active:
+            raise AuthError(self._messages.service_archived)
         key = next((k for k in entry.keys if k.id == stored.id), stored)
         check_usable(key)
         return Principal(entry.service, key)

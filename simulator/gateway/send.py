@@ -7,7 +7,9 @@ body is read), schema, service permission, template, sender, recipient
 
 from __future__ import annotations
 
+import asyncio
 import math
+import random
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from simulator.config import SimulatorTiming
 from simulator.domain import email_render, sms, templating
 from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import BadRequestError, NotifyError, ValidationError
+from simulator.domain.faults import FaultBook, FaultRule
 from simulator.domain.masking import mask_recipient
 from simulator.domain.models import (
     ApiKey,
@@ -41,6 +44,7 @@ from simulator.domain.recipients import (
     validate_phone_for_service,
 )
 from simulator.domain.schemas import RequestSchemas
+from simulator.domain.simulation import MagicOutcome
 from simulator.gateway.allow_list import AllowListCache
 from simulator.gateway.auth import Principal
 from simulator.gateway.callback_planner import CallbackPlanner
@@ -92,7 +96,9 @@ class SendService:
         on_key_event: Callable[[ApiKey, str, str], None] | None = None,
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
+        faults: FaultBook | None = None,
     ) -> None:
+        self._faults = faults or FaultBook(random=random.random)
         self._callbacks = callbacks
         self._on_callback_queued = on_callback_queued
         self._on_key_event = on_key_event or (lambda key, event, detail: None)
@@ -199,6 +205,7 @@ class SendService:
         )
         if errors:
             raise ValidationError([e.message for e in errors])
+        forced = await self._apply_faults(principal, notification_type, data)
         service = principal.service
         self._check_permission(service, notification_type)
         template = await self._template(service, data["template_id"], notification_type)
@@ -214,7 +221,7 @@ class SendService:
         ):
             reservations.append(await self._reserve(service, ["international_sms"]))
         notification = self._build(
-            principal, template, recipient, data, personalisation, sender, reply_to
+            principal, template, recipient, data, personalisation, sender, reply_to, forced
         )
         smoke_test = self._profile.simulation.is_smoke_test(notification_type, recipient.normalised)
         if not smoke_test:
@@ -360,6 +367,7 @@ class SendService:
         personalisation: dict[str, Any],
         sender: str | None,
         reply_to: str | None,
+        forced: FaultRule | None,
     ) -> Notification:
         service = principal.service
         now = self._clock.unique_now()
@@ -400,7 +408,7 @@ class SendService:
         )
         # kept for every key type: the inspection API renders the email HTML from it
         notification.personalisation = personalisation
-        self._plan(notification)
+        self._plan(notification, forced)
         return notification
 
     def _check_sms_length(self, count: int) -> None:
@@ -417,16 +425,55 @@ class SendService:
                 self._texts.email_too_long.format(limit=self._profile.email_max_bytes, count=size)
             )
 
-    def _plan(self, notification: Notification) -> None:
+    def _plan(self, notification: Notification, forced: FaultRule | None) -> None:
         """Decide the notification's path: the simulator for test keys, providers otherwise."""
         now = notification.created_at
+        if forced is not None:
+            notification.planned_status = forced.status or Status.TECHNICAL_FAILURE
+            notification.status_detail = f"fault injected: {forced.effect} ({forced.id})"
         if notification.key_type is not KeyType.TEST:
             notification.next_action_at = now
             return
         outcome = self._profile.simulation.outcome_for(notification.type, notification.to)
+        if forced is not None:
+            status = notification.planned_status
+            outcome = MagicOutcome(status, terminal=status is not Status.PENDING)
         notification.planned_status = outcome.status
         if self._timing.immediate and outcome.extra_delay == 0 and outcome.terminal:
             notification.status = outcome.status
             notification.sent_at = notification.updated_at = now
             return
         notification.next_action_at = now + timedelta(seconds=self._timing.sending_delay)
+
+    async def _apply_faults(
+        self, principal: Principal, notification_type: NotificationType, data: Mapping[str, Any]
+    ) -> FaultRule | None:
+        """Latency and HTTP errors act now; a forced status is returned for the plan."""
+        field = "phone_number" if notification_type is NotificationType.SMS else "email_address"
+        fired = self._faults.fire(
+            principal.service.id, notification_type.value, str(data.get(field, ""))
+        )
+        forced = None
+        for rule in fired:
+            if rule.effect == "latency" and rule.latency_ms:
+                await asyncio.sleep(rule.latency_ms / 1000)
+            elif rule.effect == "http_error":
+                raise self._injected_error(principal, rule.http_status or 500)
+            elif forced is None:
+                forced = rule
+        return forced
+
+    def _injected_error(self, principal: Principal, status: int) -> NotifyError:
+        if status == 429:
+            key_type = principal.key.key_type.shouty
+            text = self._texts.rate_limited.format(
+                key_type=key_type, limit=principal.service.rate_limit
+            )
+            return NotifyError(
+                text, status_code=429, error="RateLimitError", headers={"Retry-After": "1"}
+            )
+        if status == 503:
+            return NotifyError(
+                "Service Unavailable", status_code=503, error="ServiceUnavailableError"
+            )
+        return NotifyError("Internal server error", status_code=500, error="Exception")

@@ -124,10 +124,14 @@ def _running(
 
 
 def _configured_fixtures(config: pytest.Config) -> tuple[Path, ...]:
-    given = config.getoption("notify_sandbox_fixtures") or []
+    # the defaults cover fixtures imported into a conftest.py without the plugin's options
+    given = config.getoption("notify_sandbox_fixtures", default=None) or []
     if given:
         return _resolve([Path(p) for p in given], config.invocation_params.dir)
-    return tuple(Path(p) for p in config.getini(_INI))
+    try:
+        return tuple(Path(p) for p in config.getini(_INI))
+    except ValueError:  # the ini option is not registered
+        return ()
 
 
 def _as_paths(value: Any) -> list[Path]:

@@ -100,7 +100,7 @@ class SandboxServer:
         runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=5.0)
         await runner.setup()  # runs the app's start-up: the store opens, fixtures load
         try:
-            site = web.TCPSite(runner, self._host, 0, shutdown_timeout=5.0)
+            site = web.TCPSite(runner, self._host, 0)
             await site.start()
             port = int(runner.addresses[0][1])
             self._started.set_result(_describe(app, f"http://{self._host}:{port}"))
