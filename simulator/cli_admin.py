@@ -111,16 +111,18 @@ def _keys(parser: argparse.ArgumentParser) -> None:
         cmd = _sub(parser, name, _key_handler(method, suffix))
         cmd.add_argument("service_id")
         cmd.add_argument("key_id")
-    rotate = _sub(
-        parser,
-        "rotate",
-        lambda c, a: c.request(
-            "POST", f"{base.format(a.service_id)}/{a.key_id}/rotate", {"grace_seconds": a.grace}
-        ),
-    )
+    rotate = _sub(parser, "rotate", _rotate)
     rotate.add_argument("service_id")
     rotate.add_argument("key_id")
     rotate.add_argument("--grace", type=int, default=0, help="seconds the old key keeps working")
+
+
+def _rotate(client: AdminClient, args: argparse.Namespace) -> Any:
+    path = f"/services/{args.service_id}/api-keys/{args.key_id}"
+    result = client.request("POST", f"{path}/rotate", {"grace_seconds": args.grace})
+    # the old key as it stands now: revoked, or revoked once the grace period ends
+    result["replaced"] = client.request("GET", path)["data"]
+    return result
 
 
 def _key_handler(method: str, suffix: str) -> Handler:
@@ -191,18 +193,59 @@ def run_admin_command(args: argparse.Namespace, env: dict[str, str]) -> int:
 def _human(result: Any) -> str:
     if result is None:
         return "done"
-    if isinstance(result, dict) and "api_keys" in result:
+    if not isinstance(result, dict):
+        return json.dumps(result, indent=2)
+    if "api_keys" in result:
         return "\n".join(_key_line(k) for k in result["api_keys"]) or "no keys"
-    if isinstance(result, dict) and "services" in result:
-        return "\n".join(f"{s['id']}  {s['mode']:<5}  {s['name']}" for s in result["services"])
-    data = result.get("data", result) if isinstance(result, dict) else result
+    if "services" in result:
+        return "\n".join(_service_line(s) for s in result["services"]) or "no services"
+    if "team" in result:
+        return "\n".join(_member_line(m) for m in result["team"]) or "no team members"
+    if "guest_list" in result:
+        return "\n".join(result["guest_list"]) or "the guest list is empty"
+    if "activity" in result:
+        return _activity(result)
+    data = result.get("data", result)
     if isinstance(data, dict) and "key" in data:
-        return f"{_key_line(data)}\n\nKey (shown once, store it safely now):\n{data['key']}"
+        lines = [_key_line(data)]
+        replaced = result.get("replaced")
+        if isinstance(replaced, dict):
+            when = replaced.get("revoked_at") or replaced.get("revoke_after")
+            if replaced.get("status") == "revoked":
+                lines.append(f"Replaces {replaced['id']}, now revoked")
+            else:
+                lines.append(f"Replaces {replaced['id']}, which stops working at {when}")
+        lines.append(f"\nKey (shown once, store it safely now):\n{data['key']}")
+        return "\n".join(lines)
     if isinstance(data, dict) and "key_type" in data:
         return _key_line(data)
+    if isinstance(data, dict) and "mode" in data:
+        return _service_line(data)
     return json.dumps(result, indent=2)
 
 
 def _key_line(k: dict[str, Any]) -> str:
     used = k.get("last_used_at") or "never used"
     return f"{k['id']}  {k['key_type']:<6}  {k['status']:<7}  {k['name']}  (last used: {used})"
+
+
+def _service_line(s: dict[str, Any]) -> str:
+    return f"{s['id']}  {s['mode']:<5}  {s['name']}"
+
+
+def _member_line(m: dict[str, Any]) -> str:
+    return f"{m['email_address']}  {m.get('mobile_number') or '-'}  {m['name']}"
+
+
+def _activity(result: dict[str, Any]) -> str:
+    usage = result.get("usage") or {}
+    sends = usage.get("sends") or {}
+    lines = [
+        f"requests: {usage.get('request_count', 0)}  "
+        f"sms: {sends.get('sms', 0)}  email: {sends.get('email', 0)}  "
+        f"last used: {usage.get('last_used_at') or 'never used'}"
+    ]
+    for event in result["activity"]:
+        detail = f"  {event['detail']}" if event.get("detail") else ""
+        lines.append(f"{event['at']}  {event['event']}{detail}")
+    return "\n".join(lines)

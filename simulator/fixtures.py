@@ -101,13 +101,14 @@ def read_fixtures(path: Path, clock: SandboxClock) -> LoadedFixtures:
     loaded = LoadedFixtures(faults=[dict(rule) for rule in data.get("faults", ())])
     for index, raw in enumerate(data.get("services", ())):
         try:
-            _read_service(raw, loaded, clock.now())
+            _read_service(raw, loaded, clock)
         except (KeyError, TypeError, ValueError) as error:
             raise FixtureError(f"{path}: services[{index}]: {error!r}") from error
     return loaded
 
 
-def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, now: datetime) -> None:
+def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, clock: SandboxClock) -> None:
+    now = clock.now()
     service_id = str(uuid.UUID(str(raw["id"])))
     service = Service(
         id=service_id,
@@ -136,7 +137,8 @@ def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, now: datetime)
     for template in raw.get("templates", ()):
         loaded.templates.extend(_read_template(service_id, template, now))
     for text in raw.get("received_text_messages", ()):
-        loaded.received_texts.append(_read_received(service_id, text, now))
+        # distinct, increasing times keep `older_than` paging exact
+        loaded.received_texts.append(_read_received(service_id, text, clock.unique_now()))
 
 
 def _read_key(service_id: str, raw: Mapping[str, Any], now: datetime) -> ApiKey:

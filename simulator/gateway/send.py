@@ -136,7 +136,12 @@ class SendService:
             )
         if key_type is KeyType.TEST:
             return Admission(decision, None)
-        reservation = await self._reserve(service, [notification_type])
+        try:
+            reservation = await self._reserve(service, [notification_type])
+        except NotifyError as error:
+            # a daily 429 still reports the minute bucket it passed
+            error.headers = {**rate_headers(decision), **error.headers}
+            raise
         return Admission(decision, reservation)
 
     async def _reserve(self, service: Service, channels: list[str]) -> Reservation:

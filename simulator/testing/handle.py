@@ -141,12 +141,12 @@ class NotifySandbox:
         params = _message_params(filters)
         deadline = time.monotonic() + timeout
         while True:
-            # whole seconds: the server holds the request up to `wait`, returning at a match
-            wait = int(max(0.0, min(deadline - time.monotonic(), _LONG_POLL_SLICE)))
+            # the server holds the request up to `wait` seconds, answering as soon as one matches
+            wait = round(max(0.0, min(deadline - time.monotonic(), _LONG_POLL_SLICE)), 2)
             payload = self._call(
                 "GET",
                 "/messages",
-                params={**params, "wait": str(wait)} if wait else params,
+                params={**params, "wait": f"{wait:g}"} if wait else params,
                 timeout=self._timeout + wait,
             )
             if payload["messages"]:
@@ -208,8 +208,9 @@ class NotifySandbox:
         return dict(self._call("POST", "/faults", json=rule)["data"])
 
     def faults(self) -> list[dict[str, Any]]:
+        """The fault rules in force."""
         payload = self._call("GET", "/faults")
-        return list(payload["data"])
+        return list(payload["faults"] if "faults" in payload else payload["data"])
 
     def remove_fault(self, fault_id: str) -> None:
         self._call("DELETE", f"/faults/{fault_id}")
@@ -231,6 +232,26 @@ class NotifySandbox:
             body["notify_number"] = notify_number
         target = service_id or self.service_id
         return dict(self._call("POST", f"/services/{target}/inbound-sms", json=body)["data"])
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def set_callback(
+        self,
+        url: str,
+        bearer_token: str,
+        *,
+        kind: str = "delivery_status",
+        service_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a service's callback ("delivery_status" or "inbound_sms"; default first service)."""
+        target = service_id or self.service_id
+        body = {"url": url, "bearer_token": bearer_token}
+        return dict(self._call("PUT", f"/services/{target}/callbacks/{kind}", json=body))
+
+    def callbacks(self, notification_id: str) -> list[dict[str, Any]]:
+        """The callbacks the sandbox has sent (or is retrying) for one notification."""
+        payload = self._call("GET", f"/messages/{notification_id}/callbacks")
+        return list(payload["callbacks"])
 
     # -- plumbing ---------------------------------------------------------------------------
 

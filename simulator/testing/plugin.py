@@ -116,11 +116,20 @@ def _running(
     data_dir: Path, fixtures: Sequence[Path], settings: Mapping[str, Any]
 ) -> Iterator[NotifySandbox]:
     with ExitStack() as stack:
-        try:
-            handle = stack.enter_context(start_sandbox(data_dir, fixtures=fixtures, **settings))
-        except (ConfigError, FixtureError) as error:
-            pytest.fail(f"notify_sandbox: {error}", pytrace=False)
-        yield handle
+        started = _start(stack, data_dir, fixtures, settings)
+        if isinstance(started, str):  # failed outside the `except`: no chained traceback
+            pytest.fail(started, pytrace=False)
+        yield started
+
+
+def _start(
+    stack: ExitStack, data_dir: Path, fixtures: Sequence[Path], settings: Mapping[str, Any]
+) -> NotifySandbox | str:
+    """The running sandbox's handle, or what is wrong with the settings or fixture files."""
+    try:
+        return stack.enter_context(start_sandbox(data_dir, fixtures=fixtures, **settings))
+    except (ConfigError, FixtureError) as error:
+        return f"notify_sandbox: {error}"
 
 
 def _configured_fixtures(config: pytest.Config) -> tuple[Path, ...]:

@@ -1,0 +1,159 @@
+"""Delivery receipts from providers that call back: POST /sandbox/v1/receipts/twilio.
+
+Twilio POSTs a form (``MessageSid``, ``MessageStatus``, ``ErrorCode``, ...) to the
+``StatusCallback`` URL the twilio provider sent with each message (its
+``status_callback_url`` setting), signed in ``X-Twilio-Signature`` with the account's auth
+token. The notification is found by its provider reference (the message SID).
+
+Rules:
+- the signature must verify with the auth token of the twilio provider that sent the
+  message, against that provider's callback URL or the URL as received (otherwise 403);
+- an unknown SID, or one not sent through a configured twilio provider, is 404;
+- the status moves only while the notification is in flight (sending, sent, pending), by
+  compare-and-set, as Notify ignores receipts after a final status; an interim receipt
+  (Twilio's ``sent`` is our ``pending``) only moves ``sending`` on to ``pending``;
+- a change queues the delivery-status callback the service is owed, like any other.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import structlog
+from aiohttp import web
+from multidict import MultiDictProxy
+
+from simulator.api.json_io import json_response
+from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
+from simulator.config import ProviderSettings
+from simulator.domain.errors import AuthError, BadRequestError, NotifyError
+from simulator.domain.models import Notification, Status
+from simulator.domain.ports import Transition
+from simulator.providers.twilio import NOTIFICATION_ID_PLACEHOLDER, map_twilio_status
+
+__all__ = ["post_twilio_status", "twilio_signature"]
+
+log = structlog.get_logger("simulator.receipts")
+
+_IN_FLIGHT = frozenset({Status.SENDING, Status.SENT, Status.PENDING})
+_FINAL_FROM_PROVIDER = frozenset(
+    {
+        Status.DELIVERED,
+        Status.TEMPORARY_FAILURE,
+        Status.PERMANENT_FAILURE,
+        Status.TECHNICAL_FAILURE,
+    }
+)
+_DETAIL_MAX = 500
+
+
+async def post_twilio_status(request: web.Request) -> web.Response:
+    gateway = request.app[GATEWAY_KEY]
+    form = await request.post()
+    sid = _field(form, "MessageSid")
+    message_status = _field(form, "MessageStatus") or _field(form, "SmsStatus")
+    if not sid or not message_status:
+        raise BadRequestError("MessageSid and MessageStatus are required")
+    notification = await gateway.store.find_by_provider_reference(sid)
+    provider = (
+        _twilio_provider(request.app[CONFIG_KEY].providers, notification.provider)
+        if notification is not None
+        else None
+    )
+    if notification is None or provider is None:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    _verify_signature(request, form, provider, notification.id)
+
+    error_code = _field(form, "ErrorCode")
+    status = Status(map_twilio_status(message_status, error_code))
+    transition = _transition(notification, status, message_status, error_code, gateway.clock.now())
+    applied = False
+    if transition is not None:
+        transition = await gateway.callbacks.attach(notification, transition)
+        [applied] = await gateway.store.apply_transitions([transition])
+        if applied:
+            if transition.callback is not None:
+                gateway.callback_sender.notify_due()
+            gateway.events.publish()
+    log.info(
+        "provider_receipt",
+        notification_id=notification.id,
+        provider=notification.provider,
+        provider_status=message_status,
+        status=status.value,
+        applied=applied,
+    )
+    current = transition.status if applied and transition is not None else notification.status
+    return json_response(
+        {"notification_id": notification.id, "status": current.value, "applied": applied}
+    )
+
+
+def _field(form: MultiDictProxy[Any], name: str) -> str | None:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _twilio_provider(
+    providers: Iterable[ProviderSettings], name: str | None
+) -> ProviderSettings | None:
+    return next((p for p in providers if p.kind == "twilio" and p.name == name), None)
+
+
+def _transition(
+    n: Notification, status: Status, message_status: str, error_code: str | None, now: datetime
+) -> Transition | None:
+    """The compare-and-set this receipt asks for, or None when it changes nothing."""
+    if n.status not in _IN_FLIGHT or status is n.status:
+        return None
+    detail = f"twilio: {message_status}" + (f" (error {error_code})" if error_code else "")
+    if status in _FINAL_FROM_PROVIDER:
+        return Transition(
+            n.id, n.status, status, now, next_action_at=None, detail=detail[:_DETAIL_MAX]
+        )
+    if n.status is Status.SENDING and status is Status.PENDING:
+        # an interim receipt: keep the 72-hour timeout that is already scheduled
+        return Transition(
+            n.id, n.status, status, now, next_action_at=n.next_action_at, detail=detail
+        )
+    return None  # "queued" after "sent", and the like: nothing new
+
+
+def _verify_signature(
+    request: web.Request, form: MultiDictProxy[Any], provider: ProviderSettings, nid: str
+) -> None:
+    token = provider.settings.get("auth_token")
+    given = request.headers.get("X-Twilio-Signature", "")
+    if not isinstance(token, str) or not token or not given:
+        raise AuthError("Invalid Twilio signature", 403)
+    params = [(k, v) for k, v in form.items() if isinstance(v, str)]
+    for url in _candidate_urls(request, provider.settings, nid):
+        expected = twilio_signature(token, url, params)
+        if hmac.compare_digest(expected.encode(), given.encode()):
+            return
+    raise AuthError("Invalid Twilio signature", 403)
+
+
+def _candidate_urls(request: web.Request, settings: Mapping[str, Any], nid: str) -> list[str]:
+    urls = []
+    configured = settings.get("status_callback_url")
+    if isinstance(configured, str) and configured:
+        # exactly what the provider sent Twilio as StatusCallback
+        urls.append(configured.replace(NOTIFICATION_ID_PLACEHOLDER, nid))
+    urls.append(str(request.url))
+    return urls
+
+
+def twilio_signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
+    """
+    Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, of the full
+    URL followed by every POST parameter's name and value, sorted by name.
+    """
+    payload = url + "".join(f"{key}{value}" for key, value in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
