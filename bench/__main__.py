@@ -36,6 +36,7 @@ from bench.server import (
     read_memory_kb,
     reset_peak_rss,
     taskset_path,
+    wait_quiet,
 )
 
 SERVER_CPU, GENERATOR_CPU = 0, 1
@@ -69,6 +70,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default="aiohttp",
         help="load generator: aiohttp.ClientSession (default) or raw, a lean asyncio HTTP/1.1 "
         "client that leaves the server, not the generator, as the bottleneck",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="before each measurement wait up to this long for other work on the host to stop",
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     args = parser.parse_args(argv)
@@ -134,6 +142,7 @@ class Bench:
         on_response: OnResponse | None = None,
     ) -> dict[str, Any]:
         samples: dict[str, Any] = {}
+        quiet = wait_quiet(self.args.wait_quiet) if self.args.wait_quiet > 0 else None
 
         def window_start() -> None:
             reset_peak_rss(server.pid)
@@ -167,6 +176,11 @@ class Bench:
         result["server_peak_rss_kb"] = samples["memory"].get("VmHWM")
         result["server_rss_kb"] = samples["memory"].get("VmRSS")
         result["cores"] = samples["cores"]
+        busy = sum(core["busy_percent"] for core in samples["cores"].values())
+        ours = 100 * ((result["server_cpu_util"] or 0) + result["client_cpu_util"])
+        result["other_cpu_percent"] = round(max(0.0, busy - ours), 1)
+        if quiet is not None:
+            result["wait_quiet"] = quiet
         return result
 
     async def load(self, *args: Any, **kwargs: Any) -> Any:
@@ -353,11 +367,21 @@ def _warnings(report_: dict[str, Any]) -> list[str]:
     notes = []
     rows = [*report_["scenarios"], *([report_["ceiling"]] if report_.get("ceiling") else [])]
     for row in rows:
-        if row.get("available", True) and (row.get("client_cpu_util") or 0) >= 0.9:
-            label = row.get("number", "ceiling")
+        if not row.get("available", True):
+            continue
+        label = row.get("number", "ceiling")
+        client, server = row.get("client_cpu_util") or 0, row.get("server_cpu_util") or 0
+        if client >= 0.9:
             notes.append(
-                f"note: the load generator used {row['client_cpu_util'] * 100:.0f}% of its core in "
-                f"{label}; there its req/s is a floor for the server, not its limit"
+                f"note: the load generator used {client * 100:.0f}% of its core in {label}; "
+                "there req/s is a floor for the server, not its limit (try --client raw)"
+            )
+        elif server < 0.8:
+            notes.append(
+                f"note: in {label} neither the server ({server * 100:.0f}%) nor the generator "
+                f"({client * 100:.0f}%) saturated its core; other work on the host took "
+                f"{row.get('other_cpu_percent', 0):.0f} core-% (see --wait-quiet): "
+                "trust CPU ms/req over req/s there"
             )
     return notes
 
@@ -369,6 +393,8 @@ def _print_profile(profile: dict[str, Any] | None) -> None:
         print(f"profile: not available: {profile.get('reason')}")
         return
     print(f"\nprofile of the server under scenario 1 ({profile['samples']} samples, py-spy):")
+    threads = profile.get("threads", [])
+    print("  by thread: " + ", ".join(f"{t['name']} {t['percent']}%" for t in threads))
     print(
         "  by package (self): "
         + ", ".join(f"{p['name']} {p['percent']}%" for p in profile["packages"][:8])
@@ -392,6 +418,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "concurrency": args.concurrency,
             "quick": args.quick,
             "client": args.client,
+            "wait_quiet": args.wait_quiet,
             "scenarios": args.scenario_list,
             "server_cpu": SERVER_CPU if taskset else None,
             "generator_cpu": GENERATOR_CPU if pinned else None,
@@ -411,11 +438,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await bench.redis_phase(report_)
         if args.rss_target > 0:
             await bench.rss_phase(report_)
+    report_["core_availability"]["end"] = core_availability([SERVER_CPU, GENERATOR_CPU])
     first = next((s for s in report_["scenarios"] if s["number"] == 1), None)
     ceiling = report_.get("ceiling")
-    report_["ratio"] = (
-        round(first["rps"] / ceiling["rps"], 3) if first and ceiling and ceiling["rps"] else None
-    )
+    report_["ratio"] = report_["ratio_by_cpu"] = None
+    if first and ceiling and ceiling["rps"]:
+        report_["ratio"] = round(first["rps"] / ceiling["rps"], 3)
+        own, bare = first["server_cpu_ms_per_request"], ceiling["server_cpu_ms_per_request"]
+        report_["ratio_by_cpu"] = round(bare / own, 3) if own and bare else None
     report_["warnings"] = _warnings(report_)
     return report_
 
@@ -430,7 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         pass
     started = time.perf_counter()
     print(
-        f"notify-sandbox bench: {args.duration:g}s per scenario, {args.concurrency} connections",
+        f"notify-sandbox bench: {args.duration:g}s per scenario, {args.concurrency} connections,"
+        f" {args.client} client",
         flush=True,
     )
     result = asyncio.run(run(args))

@@ -56,21 +56,41 @@ def _package(path: str) -> str:
     return "other" if path else "native/unknown"
 
 
+_THREAD = re.compile(r"^thread \(\d+\): (?P<name>.*?)(?: \d+)?$")
+
+
+def _thread_name(frame: str) -> str | None:
+    match = _THREAD.match(frame.strip())
+    return match["name"] if match else None
+
+
 def summarise_collapsed(text: str, top: int = 25) -> dict[str, Any]:
-    """Self and inclusive sample shares per function, and self share per package."""
+    """Self and inclusive sample shares per function, self share per package and per thread.
+
+    Reads py-spy's raw (collapsed) format; a leading "thread (tid): name" frame, as
+    written with --threads, is counted per thread and left out of the function names.
+    """
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
     packages: Counter[str] = Counter()
+    threads: Counter[str] = Counter()
     total = 0
     for line in text.splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count = int(count_text)
-        frames = [_frame_name(f) for f in stack.split(";") if f.strip()]
-        if not frames:
-            continue
+        raw_frames = [f for f in stack.split(";") if f.strip()]
+        thread = _thread_name(raw_frames[0]) if raw_frames else None
+        if thread is not None:
+            raw_frames = raw_frames[1:]
+        frames = [_frame_name(f) for f in raw_frames]
         total += count
+        threads[thread or "all"] += count
+        if not frames:
+            own["(no Python frame)"] += count
+            packages["native/unknown"] += count
+            continue
         own[frames[-1][0]] += count
         packages[_package(frames[-1][1])] += count
         for name in {name for name, _ in frames}:
@@ -84,6 +104,7 @@ def summarise_collapsed(text: str, top: int = 25) -> dict[str, Any]:
 
     return {
         "samples": total,
+        "threads": shares(threads, 20) if total else [],
         "self": shares(own, top) if total else [],
         "inclusive": shares(inclusive, top) if total else [],
         "packages": shares(packages, len(packages)) if total else [],
@@ -105,6 +126,7 @@ class PySpy:
             "--rate",
             str(rate),
             "--nonblocking",
+            "--threads",
             "--format",
             "raw",
             "--output",

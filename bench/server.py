@@ -21,12 +21,14 @@ __all__ = [
     "core_availability",
     "core_usage",
     "free_port",
+    "host_busy_percent",
     "pin_self",
     "read_core_times",
     "read_cpu_seconds",
     "read_memory_kb",
     "reset_peak_rss",
     "taskset_path",
+    "wait_quiet",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +68,7 @@ def core_availability(cpus: list[int], seconds: float = 0.5) -> dict[str, float]
     found: dict[str, float] = {}
     try:
         for cpu in cpus:
-            if cpu not in original:
+            if cpu >= (os.cpu_count() or 1):
                 continue
             os.sched_setaffinity(0, {cpu})
             cpu_started, wall_started = time.process_time(), time.perf_counter()
@@ -139,6 +141,29 @@ def core_usage(before: dict[str, list[int]], after: dict[str, list[int]]) -> dic
             "steal_percent": round(100 * delta[7] / total, 1),
         }
     return usage
+
+
+def host_busy_percent(seconds: float = 0.5) -> float:
+    """How busy all cores are together over `seconds`, in core-percent (200 = two full cores)."""
+    before = read_core_times()
+    time.sleep(seconds)
+    usage = core_usage(before, read_core_times())
+    return round(sum(u["busy_percent"] for u in usage.values()), 1)
+
+
+def wait_quiet(max_seconds: float, threshold: float = 15.0) -> dict[str, Any]:
+    """Wait (bounded) until other work on the host uses under `threshold` core-percent."""
+    started = time.perf_counter()
+    busy = host_busy_percent()
+    for _ in range(int(max_seconds / 0.5) + 1):
+        if busy < threshold or time.perf_counter() - started >= max_seconds:
+            break
+        busy = host_busy_percent()
+    return {
+        "waited_seconds": round(time.perf_counter() - started, 1),
+        "host_busy_percent": busy,
+        "quiet": busy < threshold,
+    }
 
 
 @dataclass(slots=True)

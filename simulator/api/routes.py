@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.api import (
+    provider_receipts,
     sandbox_callbacks,
     sandbox_clock,
     sandbox_faults,
@@ -55,6 +56,7 @@ def setup_routes(app: web.Application) -> None:
                 sandbox_callbacks.notification_callbacks,
                 allow_head=False,
             ),
+            web.post("/sandbox/v1/receipts/twilio", provider_receipts.post_twilio_status),
             web.get("/sandbox/v1/faults", sandbox_faults.get_faults, allow_head=False),
             web.post("/sandbox/v1/faults", sandbox_faults.post_fault),
             web.delete("/sandbox/v1/faults", sandbox_faults.clear_faults),

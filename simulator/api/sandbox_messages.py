@@ -19,6 +19,7 @@ from simulator.api.presenters import format_time
 from simulator.domain import email_render
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.models import NotificationType
+from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
 from simulator.gateway.key_admin import parse_time
 from simulator.storage.sqlite_inspection import InspectionQuery, InspectionRow
 
@@ -80,6 +81,7 @@ def _query(request: web.Request, *, for_delete: bool = False) -> InspectionQuery
         service_id=params.get("service_id"),
         key_type=params.get("key_type"),
         recipient=params.get("recipient"),
+        normalised_recipient=_normalised(params.get("recipient")),
         reference=params.get("reference"),
         status=params.get("status"),
         template_id=params.get("template_id"),
@@ -87,6 +89,15 @@ def _query(request: web.Request, *, for_delete: bool = False) -> InspectionQuery
         since=parse_time(params.get("since"), "since"),
         limit=10**9 if for_delete else int(raw_limit),
     )
+
+
+def _normalised(recipient: str | None) -> str | None:
+    """Match however the number or address was written: `07700 900123` == `+447700900123`."""
+    if recipient is None:
+        return None
+    if "@" in recipient:
+        return normalise_email_for_matching(recipient)
+    return normalise_phone_for_matching(recipient)
 
 
 def _wait_seconds(request: web.Request) -> float:

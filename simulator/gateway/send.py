@@ -144,9 +144,11 @@ class SendService:
             raise
         return Admission(decision, reservation)
 
-    async def _reserve(self, service: Service, channels: list[str]) -> Reservation:
+    async def _reserve(
+        self, service: Service, channels: list[str], *, with_total: bool = True
+    ) -> Reservation:
         limits = [(channel, self.daily_limit(service, channel)) for channel in channels]
-        if service.restricted:
+        if service.restricted and with_total:
             limits.append(("total", self._profile.trial_daily_limit))
         outcome = await self._limiter.reserve(service.id, self._today(), limits)
         if isinstance(outcome, Reservation):
@@ -224,7 +226,10 @@ class SendService:
             and not recipient.phone.billable_as_uk
             and principal.key.key_type is not KeyType.TEST
         ):
-            reservations.append(await self._reserve(service, ["international_sms"]))
+            # the trial "total" place was taken with the sms one
+            reservations.append(
+                await self._reserve(service, ["international_sms"], with_total=False)
+            )
         notification = self._build(
             principal, template, recipient, data, personalisation, sender, reply_to, forced
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from simulator.domain.clock import Clock
 from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import (
     EmailReplyTo,
     NotificationType,
@@ -53,13 +54,12 @@ def _email(value: Any, field: str) -> str:
         raise BadRequestError(f"{field} Not a valid email address") from error
 
 
-def _phone(value: Any, field: str) -> str:
+def _phone(value: Any, field: str, texts: Messages = UK_MESSAGES) -> str:
     try:
         parse_phone_number(value if isinstance(value, str) else "")
     except InvalidPhoneNumber as error:
-        raise BadRequestError(
-            f"{field} is not a valid phone number ({error.code.value})"
-        ) from error
+        # the texts a send answers with for the same number, e.g. "Not enough digits"
+        raise BadRequestError(f"{field} {texts.phone[error.code.value]}") from error
     return str(value).strip()
 
 
@@ -71,11 +71,13 @@ class ServiceAdmin:
         clock: Clock,
         default_rate_limit: int,
         on_change: Callable[[str], None],
+        messages: Messages = UK_MESSAGES,
     ) -> None:
         self._store = store
         self._clock = clock
         self._default_rate_limit = default_rate_limit
         self._on_change = on_change
+        self._texts = messages
 
     async def service(self, service_id: str) -> Service:
         found = await self._store.get_service(service_id)
@@ -157,7 +159,9 @@ class ServiceAdmin:
         member = TeamMember(
             name=_text(data, "name") or "",
             email_address=email,
-            mobile_number=_phone(mobile, "mobile_number") if mobile is not None else None,
+            mobile_number=(
+                _phone(mobile, "mobile_number", self._texts) if mobile is not None else None
+            ),
         )
         kept = [m for m in service.team if not _same_email(m.email_address, email)]
         return await self._save(replace(service, team=(*kept, member)))
@@ -174,7 +178,9 @@ class ServiceAdmin:
         if not isinstance(recipient, str):
             raise BadRequestError("recipient is a required property")
         entry = (
-            _email(recipient, "recipient") if "@" in recipient else _phone(recipient, "recipient")
+            _email(recipient, "recipient")
+            if "@" in recipient
+            else _phone(recipient, "recipient", self._texts)
         )
         if any(_same_recipient(g, entry) for g in service.guest_list):
             return service
@@ -236,6 +242,11 @@ class ServiceAdmin:
             if data["archived"] is not True:
                 raise BadRequestError("archived can only be set to true")
             changes["archived"] = True
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if not changes:
+            return current  # nothing changed: no new version
+        if current.archived:
+            raise BadRequestError("An archived template cannot be changed")
         # every change is a new version; old versions stay readable
         updated = replace(
             current, **changes, version=current.version + 1, updated_at=self._clock.now()

@@ -28,6 +28,8 @@ class InspectionQuery:
     channel: str | None = None
     since: datetime | None = None
     notification_id: str | None = None
+    # the recipient as the normalised form stored with each notification
+    normalised_recipient: str | None = None
     limit: int = 100
 
 
@@ -58,7 +60,7 @@ def _where(query: InspectionQuery) -> tuple[str, list[Any]]:
             params.append(value)
     if query.recipient is not None:
         clauses.append("(n.to_address = ? OR n.normalised_to = ?)")
-        params.extend([query.recipient, query.recipient])
+        params.extend([query.recipient, query.normalised_recipient or query.recipient])
     if query.since is not None:
         clauses.append("n.created_at >= ?")
         params.append(micros(query.since))

@@ -103,9 +103,9 @@ def notify_sandbox(
         if marker.args:
             pytest.fail(f"@pytest.mark.{_MARKER} takes keyword arguments only", pytrace=False)
         marked = dict(marker.kwargs)
-        if marked.get("fixtures") is not None:
-            fixtures = _resolve(_as_paths(marked.pop("fixtures")), request.path.parent)
-        marked.pop("fixtures", None)
+        marked_fixtures = marked.pop("fixtures", None)
+        if marked_fixtures is not None:
+            fixtures = _resolve(_as_paths(marked_fixtures), request.path.parent)
         settings.update(marked)
     with _running(tmp_path_factory.mktemp("notify-sandbox"), fixtures, settings) as handle:
         yield handle

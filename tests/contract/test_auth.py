@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from notifications_python_client.notifications import NotificationsAPIClient
@@ -18,9 +15,7 @@ from tests.contract.support import (
     make_token,
     raw,
 )
-from tests.sandbox_process import ROOT, SandboxProcess
 
-AUTH_FIXTURES = ROOT / "tests" / "fixtures" / "contract_auth.yaml"
 KEYS_SERVICE = "71111111-1111-4111-8111-111111111111"
 KEYLESS_SERVICE = "72222222-2222-4222-8222-222222222222"
 ARCHIVED_SERVICE = "73333333-3333-4333-8333-333333333333"
@@ -219,74 +214,51 @@ def test_order_auth_before_routing_of_unknown_notification_type(sandbox):
     assert_auth_error(raw(sandbox.base_url, "POST", "/v2/notifications/foo"), 401, NO_TOKEN)
 
 
-# -- rows 7, 8 and 12: services and keys of a fixture file of our own ---------------
+# -- rows 7, 8 and 12: services and keys of tests/fixtures/contract_extra.yaml ---------
 
 
-def _revoke(data_dir: Path, key_name: str, days_ago: float) -> None:
-    # fixture files cannot declare a revoked key; revoke it in the store while stopped
-    revoked_at = int((time.time() - days_ago * 86400) * 1_000_000)
-    with sqlite3.connect(data_dir / "sandbox.db") as db:
-        changed = db.execute(
-            "UPDATE api_keys SET revoked_at = ? WHERE name = ?", (revoked_at, key_name)
-        ).rowcount
-    assert changed == 1, f"no key named {key_name} in the store"
-
-
-@pytest.fixture(scope="module")
-def auth_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    data_dir = tmp_path_factory.mktemp("auth-sandbox")
-    process = SandboxProcess(data_dir, fixtures=AUTH_FIXTURES).start()
-    process.stop()
-    _revoke(data_dir, "auth-revoked", days_ago=1)
-    _revoke(data_dir, "auth-old-revoked", days_ago=8)
-    _revoke(data_dir, "only-old-revoked", days_ago=8)
-    process.start()
-    yield process
-    process.stop()
-
-
-def test_service_with_no_api_keys(auth_sandbox):
+def test_service_with_no_api_keys(extra_sandbox):
     token = make_token(iss=KEYLESS_SERVICE, secret="82222222-2222-4222-8222-222222222222")
-    response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
+    response = raw(extra_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, NO_KEYS)
 
 
-def test_service_whose_only_key_was_revoked_over_7_days_ago_has_no_keys(auth_sandbox):
+def test_service_whose_only_key_was_revoked_over_7_days_ago_has_no_keys(extra_sandbox):
     token = make_token(iss=ONLY_OLD_REVOKED_SERVICE, secret="84444444-4444-4444-8444-444444444444")
-    response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
+    response = raw(extra_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, NO_KEYS)
 
 
-def test_archived_service(auth_sandbox):
+def test_archived_service(extra_sandbox):
     token = make_token(iss=ARCHIVED_SERVICE, secret="83333333-3333-4333-8333-333333333333")
-    response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
+    response = raw(extra_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, SERVICE_ARCHIVED)
 
 
-def test_revoked_key_within_7_days(auth_sandbox):
+def test_revoked_key_within_7_days(extra_sandbox):
     token = make_token(iss=KEYS_SERVICE, secret="81111111-1111-4111-8111-111111111112")
-    response = raw(auth_sandbox.base_url, "POST", "/v2/notifications/sms", token=token)
+    response = raw(extra_sandbox.base_url, "POST", "/v2/notifications/sms", token=token)
     assert_auth_error(response, 403, KEY_REVOKED)
 
 
-def test_key_revoked_over_7_days_ago_is_not_found(auth_sandbox):
+def test_key_revoked_over_7_days_ago_is_not_found(extra_sandbox):
     token = make_token(iss=KEYS_SERVICE, secret="81111111-1111-4111-8111-111111111113")
-    response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
+    response = raw(extra_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, KEY_NOT_FOUND)
 
 
-def test_the_active_key_of_a_service_with_revoked_keys_still_works(auth_sandbox):
+def test_the_active_key_of_a_service_with_revoked_keys_still_works(extra_sandbox):
     key = f"auth-active-{KEYS_SERVICE}-81111111-1111-4111-8111-111111111111"
-    client = NotificationsAPIClient(key, base_url=auth_sandbox.base_url)
+    client = NotificationsAPIClient(key, base_url=extra_sandbox.base_url)
     assert client.get_all_templates() == {"templates": []}
 
 
-def test_revoked_state_survives_a_restart_with_the_same_fixtures(auth_sandbox):
+def test_revoked_state_survives_a_restart_with_the_same_fixtures(extra_sandbox):
     # the fixture reload must not un-revoke a key
-    auth_sandbox.stop()
-    auth_sandbox.start()
+    extra_sandbox.stop()
+    extra_sandbox.start()
     token = make_token(iss=KEYS_SERVICE, secret="81111111-1111-4111-8111-111111111112")
-    response = raw(auth_sandbox.base_url, "GET", "/v2/templates", token=token)
+    response = raw(extra_sandbox.base_url, "GET", "/v2/templates", token=token)
     assert_auth_error(response, 403, KEY_REVOKED)
 
 

@@ -12,6 +12,7 @@ from tests.contract.support import (
     PLAIN_SMS_TEMPLATE,
     SECRETS,
     SMS_TEMPLATE,
+    TIMELINE_SMS,
     TIMESTAMP,
     api_error,
     client_for,
@@ -141,9 +142,9 @@ def test_email_notification_has_every_key_and_email_cost(sandbox, test_client):
     )
 
 
-def test_sms_cost_fields_created_then_sending(test_client):
-    sent = test_client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE)
-    first = test_client.get_notification_by_id(sent["id"])
+def test_sms_cost_fields_created_then_sending(timeline_client):
+    sent = timeline_client.send_sms_notification("07700900123", TIMELINE_SMS)
+    first = timeline_client.get_notification_by_id(sent["id"])
     assert first["status"] == "created"
     assert (first["is_cost_data_ready"], first["cost_in_pounds"], first["cost_details"]) == (
         False,
@@ -151,9 +152,10 @@ def test_sms_cost_fields_created_then_sending(test_client):
         {},
     )
     later = poll_until(
-        lambda: test_client.get_notification_by_id(sent["id"]),
+        lambda: timeline_client.get_notification_by_id(sent["id"]),
         lambda n: n["status"] != "created",
     )[-1]
+    assert later["status"] == "sending"
     assert (later["is_cost_data_ready"], later["cost_in_pounds"], later["cost_details"]) == (
         True,
         0.0,
@@ -257,6 +259,7 @@ def test_status_filters_including_failed_and_delivered(sandbox, test_client):
         ids["07700900002"],
     }
     assert listed("&status=created&status=sending") == set()
+    assert listed("&status=accepted") == set()
     assert listed("") == set(ids.values())
 
 

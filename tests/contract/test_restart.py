@@ -13,11 +13,18 @@ from tests.contract.support import (
 )
 
 EMAIL_PERSONALISATION = {"name": "Ada", "items": "x", "show": "no"}
+# slower than the default test timelines, so a restart surely lands in the middle of them
+SLOW_TIMELINE = {"SANDBOX_SIM_SENDING_DELAY": "0.6", "SANDBOX_SIM_DELIVERY_DELAY": "0.6"}
 
 
 def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox):
+    fresh_sandbox.extra_env = SLOW_TIMELINE
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
+    # sent first: these may be anywhere in their timelines when the process dies
+    bulk = [
+        client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE)["id"] for _ in range(30)
+    ]
     expected = {}
     for number, final in (
         ("07700900003", "temporary-failure"),
@@ -34,9 +41,6 @@ def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox):
             address, EMAIL_TEMPLATE, EMAIL_PERSONALISATION
         )["id"]
         expected[notification_id] = final
-    bulk = [
-        client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE)["id"] for _ in range(30)
-    ]
     before = {n: client.get_notification_by_id(n) for n in expected}
     assert {n["status"] for n in before.values()} <= {"created", "sending"}
 
@@ -54,6 +58,7 @@ def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox):
 
 
 def test_sigterm_while_sending_keeps_sent_at_and_finishes(fresh_sandbox):
+    fresh_sandbox.extra_env = SLOW_TIMELINE
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
     notification_id = client.send_sms_notification("07700900002", PLAIN_SMS_TEMPLATE)["id"]

@@ -1,4 +1,4 @@
-"""The test-key simulator: magic outcomes, the status path, smoke-test recipients (2.2, 5.3, 5.4)."""
+"""The test-key simulator: magic outcomes, status path, smoke-test recipients (2.2, 5.3, 5.4)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 from tests.contract.support import (
     EMAIL_TEMPLATE,
     PLAIN_SMS_TEMPLATE,
+    TIMELINE_EMAIL,
+    TIMELINE_SMS,
     TIMESTAMP,
     api_error,
     client_for,
@@ -64,7 +66,7 @@ def test_magic_recipient_final_status(test_client, sent, recipient, final):
     assert seen[-1]["status"] == final
 
 
-def test_team_and_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox, sent):
+def test_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox):
     # magic outcomes belong to test keys; a live key's 07700900003 is not a temp failure
     client = client_for(sandbox.base_url, "live")
     notification_id = client.send_sms_notification("07700900003", PLAIN_SMS_TEMPLATE)["id"]
@@ -75,33 +77,36 @@ def test_team_and_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox
     assert seen[-1]["status"] != "temporary-failure"
 
 
-@pytest.mark.parametrize(
-    ("send", "recipient", "final"),
-    [
-        ("sms", "07700900123", "delivered"),
-        ("sms", "07700900002", "permanent-failure"),
-        ("email", "temp-fail@simulator.notify", "temporary-failure"),
-    ],
-)
-def test_status_path_created_sending_final(test_client, send, recipient, final):
-    if send == "sms":
-        response = test_client.send_sms_notification(recipient, PLAIN_SMS_TEMPLATE)
-    else:
-        response = test_client.send_email_notification(
-            recipient, EMAIL_TEMPLATE, EMAIL_PERSONALISATION
-        )
-    seen = wait_for_status(test_client, response["id"])
-    statuses = [n["status"] for n in seen]
-    assert statuses == ["created", "sending", final]
-    created, sending, done = seen
-    assert created["sent_at"] is None and created["completed_at"] is None
-    assert sending["sent_at"] is not None and sending["completed_at"] is None
-    assert done["sent_at"] == sending["sent_at"]
-    assert done["completed_at"] is not None
-    assert created["created_at"] == sending["created_at"] == done["created_at"]
-    for stamp in (done["created_at"], done["sent_at"], done["completed_at"]):
-        assert TIMESTAMP.match(stamp), stamp
-    assert done["created_at"] <= done["sent_at"] <= done["completed_at"]
+def test_status_path_created_sending_final(timeline_client):
+    """created -> sending -> final, with sent_at and completed_at, seen through GET."""
+    finals = {}
+    for number, final in (("07700900123", "delivered"), ("07700900002", "permanent-failure")):
+        finals[timeline_client.send_sms_notification(number, TIMELINE_SMS)["id"]] = final
+    for address, final in (
+        ("temp-fail@simulator.notify", "temporary-failure"),
+        ("someone@example.com", "delivered"),
+    ):
+        finals[timeline_client.send_email_notification(address, TIMELINE_EMAIL)["id"]] = final
+    seen: dict[str, list[dict]] = {notification_id: [] for notification_id in finals}
+    deadline = time.monotonic() + 10
+    while any(not s or s[-1]["status"] != finals[i] for i, s in seen.items()):
+        assert time.monotonic() < deadline, seen
+        for notification_id, snapshots in seen.items():
+            current = timeline_client.get_notification_by_id(notification_id)
+            if not snapshots or snapshots[-1] != current:
+                snapshots.append(current)
+        time.sleep(0.05)
+    for notification_id, snapshots in seen.items():
+        assert [n["status"] for n in snapshots] == ["created", "sending", finals[notification_id]]
+        created, sending, done = snapshots
+        assert created["sent_at"] is None and created["completed_at"] is None
+        assert sending["sent_at"] is not None and sending["completed_at"] is None
+        assert done["sent_at"] == sending["sent_at"]
+        assert done["completed_at"] is not None
+        assert created["created_at"] == sending["created_at"] == done["created_at"]
+        for stamp in (done["created_at"], done["sent_at"], done["completed_at"]):
+            assert TIMESTAMP.match(stamp), stamp
+        assert done["created_at"] <= done["sent_at"] <= done["completed_at"]
 
 
 def test_international_sms_is_sent_not_sending(test_client):

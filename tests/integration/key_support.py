@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "api_error",
     "client",
     "running_sandbox",
+    "running_sandboxes",
     "send_sms",
 ]
 
@@ -170,9 +172,18 @@ def api_error(call: Any, *args: Any, **kwargs: Any) -> tuple[int, list[dict[str,
 @contextmanager
 def running_sandbox(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[SandboxProcess]:
     """A server of the module's own (schemes off unless env turns them on)."""
-    process = SandboxProcess(data_dir, env={"SANDBOX_AUTH_SCHEMES": "", **(env or {})})
-    process.start()
-    try:
+    with running_sandboxes((data_dir, env or {})) as (process,):
         yield process
+
+
+@contextmanager
+def running_sandboxes(*specs: tuple[Path, dict[str, str]]) -> Iterator[list[SandboxProcess]]:
+    """Several servers, started and stopped side by side to keep the suite fast."""
+    processes = [SandboxProcess(d, env={"SANDBOX_AUTH_SCHEMES": "", **env}) for d, env in specs]
+    try:
+        with ThreadPoolExecutor(len(processes)) as pool:
+            list(pool.map(SandboxProcess.start, processes))
+        yield processes
     finally:
-        process.stop()
+        with ThreadPoolExecutor(len(processes)) as pool:
+            list(pool.map(SandboxProcess.stop, processes))

@@ -34,10 +34,14 @@ __all__ = [
     "SMS_TEMPLATE",
     "TEAM_EMAIL",
     "TEAM_PHONE",
+    "Answer",
+    "Received",
     "ThreadedServer",
     "WebhookReceiver",
+    "admin_message",
     "admin_messages",
     "client_for",
+    "delivered",
     "lapse_claim_leases",
     "poll_until",
     "running_sandbox",
@@ -69,12 +73,13 @@ def running_sandbox(
     config: Path | None = None,
     env: Mapping[str, str] | None = None,
     fixtures: Path = CONTRACT_FIXTURES,
+    port: int | None = None,
 ) -> Iterator[SandboxProcess]:
     """A started sandbox (own data dir), stopped afterwards even if the test failed."""
     extra = dict(env or {})
     if config is not None:
         extra["SANDBOX_CONFIG"] = str(config)
-    process = SandboxProcess(data_dir, env=extra, fixtures=fixtures)
+    process = SandboxProcess(data_dir, env=extra, fixtures=fixtures, port=port)
     try:
         yield process.start()
     finally:
@@ -99,15 +104,29 @@ def admin_messages(
     )
 
 
+def admin_message(sandbox: SandboxProcess, notification_id: str) -> dict[str, Any]:
+    """GET /sandbox/v1/messages/{id}: one message, with the email's HTML."""
+    response = requests.get(
+        f"{sandbox.base_url}/sandbox/v1/messages/{notification_id}",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json()["data"])
+
+
 def wait_for_messages(
     sandbox: SandboxProcess, count: int, *, timeout: float = 8.0, **params: str
 ) -> list[dict[str, Any]]:
-    """Poll the outbox view until it lists at least `count` messages for `params`."""
+    """
+    Poll the inspection view until at least `count` messages matching `params` have been
+    handed to a provider (``provider`` set); those messages, newest first.
+    """
 
     def fetch() -> list[dict[str, Any]]:
         response = admin_messages(sandbox, **params)
         assert response.status_code == 200, response.text
-        return list(response.json()["messages"])
+        return [m for m in response.json()["messages"] if m["provider"] is not None]
 
     return poll_until(fetch, lambda found: len(found) >= count, timeout=timeout)[-1]
 

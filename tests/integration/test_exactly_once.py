@@ -4,6 +4,9 @@ delivered and recorded exactly once (issue 3: "a restart ... must never send it 
 The worker claims a notification with a lease before calling a provider. The lease is
 120 s and cannot be set from the config yet, so after the kill the tests make the leases
 lapse in the database (`lapse_claim_leases`) instead of waiting two minutes.
+
+Last, two sandboxes share one database, as two replicas would: their workers race for the
+same due notifications, and the claim's compare-and-set lets exactly one of them send.
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def test_killed_mid_hand_off_is_resent_with_the_same_key_and_recorded_once(
 
             # a restart while the claim is still leased must not send it again
             sandbox.start()
-            time.sleep(1.0)  # ten worker polls
+            time.sleep(0.6)  # six worker polls
             assert receiver.keys() == [sent["id"]]
             assert client_for(sandbox, "live").get_notification_by_id(sent["id"])["status"] == (
                 "created"
@@ -132,3 +135,53 @@ def test_killed_with_many_in_flight_each_is_delivered_and_recorded_once(
         assert {m["provider"] for m in messages} == {"outbox"}
     finally:
         sandbox.stop()
+
+
+def test_two_sandboxes_on_one_database_never_send_twice(tmp_path: Path) -> None:
+    """Two replicas share the SQLite file; both workers see every due notification."""
+    receiver = WebhookReceiver()
+    data_dir = tmp_path / "data"
+    reference = unique_reference("two-workers")
+    total = 40
+    with receiver.serve() as server:
+        config = write_config(
+            tmp_path / "sandbox.toml",
+            [
+                {
+                    "name": "counted",
+                    "kind": "webhook",
+                    "channel": "sms",
+                    "priority": 1,
+                    "settings": {"url": f"{server.url}/messages"},
+                }
+            ],
+        )
+        env = {"SANDBOX_CONFIG": str(config), "SANDBOX_WORKER_POLL_SECONDS": "0.02"}
+        first = SandboxProcess(data_dir, env=env)
+        second = SandboxProcess(data_dir, env=env)
+        try:
+            first.start()
+            second.start()
+            clients = [client_for(first, "live"), client_for(second, "live")]
+
+            def send(n: int) -> str:
+                personalisation = {"name": f"W{n}", "code": str(n)}
+                client = clients[n % 2]
+                return str(
+                    client.send_sms_notification(
+                        TEAM_PHONE, SMS_TEMPLATE, personalisation, reference=reference
+                    )["id"]
+                )
+
+            with ThreadPoolExecutor(8) as pool:
+                ids = set(pool.map(send, range(total)))
+
+            messages = wait_for_messages(first, total, reference=reference)
+            assert sorted(m["notification_id"] for m in messages) == sorted(ids)
+            time.sleep(0.3)  # let any duplicate hand-off land before counting
+            calls = Counter(receiver.keys())
+            assert set(calls) == ids
+            assert set(calls.values()) == {1}, {k: v for k, v in calls.items() if v > 1}
+        finally:
+            first.stop()
+            second.stop()

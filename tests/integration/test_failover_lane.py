@@ -18,8 +18,10 @@ from tests.integration.lane_support import (
     SMS_TEMPLATE,
     TEAM_EMAIL,
     TEAM_PHONE,
+    Answer,
     Received,
     WebhookReceiver,
+    admin_message,
     admin_messages,
     client_for,
     running_sandbox,
@@ -38,7 +40,7 @@ DISPATCH_ENV = {
 BEARER = "steady-bearer-s3cret-0f9e8d"
 
 
-def answering(status: int) -> Any:
+def answering(status: int) -> Answer:
     def answer(received: Received) -> tuple[int, dict[str, Any]]:
         return status, {"error": f"canned {status}"}
 
@@ -114,8 +116,8 @@ def test_retryable_failures_are_retried_then_fail_over(rig: FailoverRig) -> None
     assert body["from_address"] == "contract.live@notifications.service.gov.uk"
     assert body["subject"] == "Hello Fi"
     assert body["reference"] == reference
-    assert body["plain_text"] == message["body"]
-    assert body["html"] == message["html"]
+    assert body["plain_text"] == message["text"]
+    assert body["html"] == admin_message(rig.sandbox, sent["id"])["html"]
     assert steady_calls[0].headers["Authorization"] == f"Bearer {BEARER}"
     assert "Authorization" not in flaky_calls[0].headers
 
@@ -197,7 +199,9 @@ def test_every_provider_failing_ends_technical_failure(failing: FailingRig) -> N
     assert [r.idempotency_key for r in for_notification(failing.slow, sent["id"])] == [
         sent["id"]
     ] * ATTEMPTS
-    assert admin_messages(failing.sandbox, reference=reference).json() == {"messages": []}
+    [listed] = admin_messages(failing.sandbox, reference=reference).json()["messages"]
+    assert listed["provider"] is None  # never handed off
+    assert listed["status"] == "technical-failure"
     assert client.get_notification_by_id(sent["id"])["completed_at"] is not None
 
 
@@ -211,4 +215,5 @@ def test_a_single_failing_provider_ends_technical_failure(failing: FailingRig) -
 
     assert status_history(client, sent["id"])[-1] == "technical-failure"
     assert len(for_notification(failing.flaky, sent["id"])) == ATTEMPTS
-    assert admin_messages(failing.sandbox, reference=reference).json() == {"messages": []}
+    [listed] = admin_messages(failing.sandbox, reference=reference).json()["messages"]
+    assert listed["provider"] is None

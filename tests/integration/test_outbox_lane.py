@@ -16,6 +16,7 @@ from tests.integration.lane_support import (
     SMS_TEMPLATE,
     TEAM_EMAIL,
     TEAM_PHONE,
+    admin_message,
     admin_messages,
     client_for,
     running_sandbox,
@@ -79,12 +80,16 @@ def test_email_goes_created_sending_delivered_and_is_fully_rendered(
     assert message["reference"] == reference
     assert message["one_click_unsubscribe_url"] == UNSUBSCRIBE_URL
     assert message["fragment_count"] is None
-    # plain text: Notify markdown rendered (bullets), then the unsubscribe footer
-    assert message["body"].startswith("Dear Ann,\n\n• one\n• two\n\nExtra text")
-    assert f"Unsubscribe from these emails: {UNSUBSCRIBE_URL}" in message["body"]
-    assert "((" not in message["body"]
+    assert message["status"] == "delivered"
+    # `body` is what the API answered; `text` is the plain text the provider was handed:
+    # Notify markdown rendered (bullets), then the unsubscribe footer
+    assert message["body"] == sent["content"]["body"]
+    assert message["text"].startswith("Dear Ann,\n\n• one\n• two\n\nExtra text")
+    assert f"Unsubscribe from these emails: {UNSUBSCRIBE_URL}" in message["text"]
+    assert "((" not in message["text"]
+    assert "html" not in message  # the list stays small; one message carries its HTML
     # HTML: a real list and a link, not the markdown source
-    html = message["html"]
+    html = admin_message(sandbox, sent["id"])["html"]
     assert "<ul" in html and ">one</li>" in html and ">two</li>" in html
     assert f'href="{UNSUBSCRIBE_URL}"' in html
     assert "* one" not in html and "Dear Ann," in html
@@ -113,10 +118,12 @@ def test_sms_goes_created_sending_delivered_with_text_and_fragments(
     assert message["recipient"] == phone
     assert message["sender"] == "GOVUK"
     assert message["body"] == f"Hello Bo, your code is {code}." == sent["content"]["body"]
+    assert message["text"] == message["body"]
     assert message["fragment_count"] == 3
     assert message["subject"] is None
-    assert message["html"] is None
     assert message["reply_to"] is None
+    assert message["status"] == "delivered"
+    assert "html" not in admin_message(sandbox, sent["id"])
 
 
 def test_short_sms_is_one_fragment(sandbox: SandboxProcess) -> None:
@@ -139,7 +146,7 @@ def test_messages_are_newest_first_and_filtered(sandbox: SandboxProcess) -> None
     team, trial_team = client_for(sandbox, "team"), client_for(sandbox, "trial-team")
     first, second, third = (unique_reference(f"outbox-order-{n}") for n in range(3))
 
-    # one at a time, so the hand-off order (the list's order) is the send order
+    # one at a time, each handed off before the next is sent
     a = team.send_sms_notification(
         GUEST_PHONE, SMS_TEMPLATE, {"name": "A", "code": "1"}, reference=first
     )
@@ -170,7 +177,11 @@ def test_messages_are_newest_first_and_filtered(sandbox: SandboxProcess) -> None
     assert {m["recipient"] for m in to_guest_phone} == {GUEST_PHONE}
     assert a["id"] in [m["notification_id"] for m in to_guest_phone]
 
+    assert a["id"] in ids(recipient="447700900502")  # the normalised form matches too
     assert ids(reference=second) == [b["id"]]
+    team_sent = ids(key_type="team")
+    assert a["id"] in team_sent and b["id"] in team_sent and c["id"] in team_sent
+    assert a["id"] not in ids(key_type="normal")
     assert ids(reference="no-such-reference") == []
 
     emails = admin_messages(sandbox, type="email").json()["messages"]
@@ -208,34 +219,32 @@ def test_messages_need_the_admin_token(sandbox: SandboxProcess) -> None:
     assert response.status_code == 403
 
 
-def test_test_key_sends_are_not_in_the_outbox(sandbox: SandboxProcess) -> None:
+def test_test_key_sends_are_never_handed_to_a_provider(sandbox: SandboxProcess) -> None:
     client = client_for(sandbox, "test")
-    sms_reference = unique_reference("outbox-test-sms")
-    email_reference = unique_reference("outbox-test-email")
+    reference = unique_reference("outbox-test-key")
 
     sms = client.send_sms_notification(
-        TEAM_PHONE, SMS_TEMPLATE, {"name": "T", "code": "0"}, reference=sms_reference
+        TEAM_PHONE, SMS_TEMPLATE, {"name": "T", "code": "0"}, reference=reference
     )
     email = client.send_email_notification(
-        TEAM_EMAIL,
-        EMAIL_TEMPLATE,
-        {"name": "T", "items": "x", "show": ""},
-        reference=email_reference,
+        TEAM_EMAIL, EMAIL_TEMPLATE, {"name": "T", "items": "x", "show": ""}, reference=reference
     )
 
     assert status_history(client, sms["id"])[-1] == "delivered"
     assert status_history(client, email["id"])[-1] == "delivered"
-    for reference in (sms_reference, email_reference):
-        response = admin_messages(sandbox, reference=reference)
-        assert response.status_code == 200
-        assert response.json() == {"messages": []}
-    recorded = {
-        m["notification_id"] for m in admin_messages(sandbox, limit="1000").json()["messages"]
-    }
-    assert sms["id"] not in recorded and email["id"] not in recorded
-    assert all(
-        m["key_type"] != "test" for m in admin_messages(sandbox, limit="1000").json()["messages"]
-    )
+    # the inspection view lists every notification, but a test-key one has no provider:
+    # it was simulated, never put in the outbox
+    listed = admin_messages(sandbox, reference=reference).json()["messages"]
+    assert {m["notification_id"] for m in listed} == {sms["id"], email["id"]}
+    assert {(m["key_type"], m["provider"]) for m in listed} == {("test", None)}
+    for key_type in ("team", "normal"):
+        assert admin_messages(sandbox, reference=reference, key_type=key_type).json() == {
+            "messages": []
+        }
+    handed_off = [
+        m for m in admin_messages(sandbox, limit="1000").json()["messages"] if m["provider"]
+    ]
+    assert handed_off and all(m["key_type"] != "test" for m in handed_off)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """A third-party provider package, found through the `notify_sandbox.providers` entry points
 (issue 3). The package is a tiny distribution written into tmp_path: a module plus a
 ``*.dist-info`` directory with METADATA and entry_points.txt, put on the server's
-PYTHONPATH. It needs nothing from `simulator`: the plugin contract is duck-typed.
+PYTHONPATH. Its providers import only the public plugin contract,
+`simulator.domain.outbound`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.integration.lane_support import (
     SMS_TEMPLATE,
     TEAM_EMAIL,
     TEAM_PHONE,
+    admin_message,
     client_for,
     poll_until,
     running_sandbox,
@@ -154,7 +156,7 @@ def test_sms_goes_through_the_plugin(rig: PluginRig) -> None:
     assert drop["normalised_to"] == "447700900501"
     [message] = wait_for_messages(rig.sandbox, 1, reference=reference)
     assert message["provider"] == "postcards"
-    assert message["body"] == drop["body"]
+    assert message["text"] == drop["body"]
 
 
 def test_email_goes_through_the_plugin(rig: PluginRig) -> None:
@@ -172,7 +174,7 @@ def test_email_goes_through_the_plugin(rig: PluginRig) -> None:
     assert drop["from_address"] == "contract.live@notifications.service.gov.uk"
     [message] = wait_for_messages(rig.sandbox, 1, reference=reference)
     assert message["provider"] == "postcards"
-    assert message["html"] == drop["html"]
+    assert admin_message(rig.sandbox, sent["id"])["html"] == drop["html"]
 
 
 def test_a_broken_unconfigured_plugin_is_only_logged(rig: PluginRig) -> None:

@@ -159,7 +159,7 @@ def test_live_key_email_arrives_as_multipart_alternative(
     assert message["notification_id"] == sent["id"]
     assert message["service_id"] == LIVE_SERVICE
     assert message["key_type"] == "normal"
-    assert message["body"] == text_of(plain)
+    assert message["text"] == text_of(plain)
     assert len(handler.for_recipient(recipient)) == 1
 
 
