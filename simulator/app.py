@@ -20,7 +20,6 @@ from simulator.api.middleware import (
     request_context,
     security_headers,
 )
-from simulator.api.router import SandboxRouter
 from simulator.api.routes import setup_routes
 from simulator.config import Config
 from simulator.delivery.callbacks import CallbackSender
@@ -80,7 +79,6 @@ def load_profile(config: Config) -> Profile:
 
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
     app = web.Application(
-        router=SandboxRouter(),
         middlewares=[request_context, error_envelope(load_profile(config).messages)],
         client_max_size=_CLIENT_MAX_SIZE,
     )

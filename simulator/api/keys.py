@@ -11,7 +11,7 @@ from simulator.config import Config
 from simulator.delivery.callbacks import CallbackSender
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
-from simulator.domain.ports import Limiter
+from simulator.domain.ports import Limiter, RateDecision
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
@@ -28,7 +28,15 @@ from simulator.storage.sqlite_callbacks import SqliteCallbackStore
 from simulator.storage.sqlite_inspection import SqliteInspection
 from simulator.storage.sqlite_store import SqliteStore
 
-__all__ = ["CONFIG_KEY", "GATEWAY_KEY", "PRINCIPAL_KEY", "Gateway", "principal_of"]
+__all__ = [
+    "CONFIG_KEY",
+    "GATEWAY_KEY",
+    "PRINCIPAL_KEY",
+    "RATE_KEY",
+    "TRACE_KEY",
+    "Gateway",
+    "principal_of",
+]
 
 
 @dataclass(slots=True)
@@ -61,7 +69,10 @@ class Gateway:
 
 CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)
 GATEWAY_KEY = web.AppKey("GATEWAY_KEY", Gateway)
-PRINCIPAL_KEY = "simulator.principal"  # request-scoped; set by the auth step of v2 handlers
+# request-scoped: set by the v2 auth step and the outermost middleware
+PRINCIPAL_KEY = web.RequestKey("PRINCIPAL_KEY", Principal)
+RATE_KEY = web.RequestKey("RATE_KEY", RateDecision)
+TRACE_KEY = web.RequestKey("TRACE_KEY", tuple[str, str])
 
 
 def principal_of(request: web.Request) -> Principal:

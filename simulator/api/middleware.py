@@ -9,6 +9,7 @@ import structlog
 from aiohttp import web
 
 from simulator.api.json_io import json_bytes, json_response
+from simulator.api.keys import RATE_KEY, TRACE_KEY
 from simulator.domain.errors import NotifyError, RouteError
 from simulator.domain.messages import Messages
 from simulator.gateway.rate_headers import rate_headers
@@ -28,8 +29,6 @@ _SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
     "Cache-Control": "no-store, no-cache, private, must-revalidate",
 }
-_TRACE_KEY = "simulator.trace"
-_RATE_KEY = "simulator.rate"  # set by the v2 auth step (api.v2_auth.RATE_KEY)
 
 
 def _hex_header(request: web.Request, name: str, length: int) -> str | None:
@@ -45,7 +44,7 @@ def _hex_header(request: web.Request, name: str, length: int) -> str | None:
 async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
     trace_id = _hex_header(request, "X-B3-TraceId", 32) or secrets.token_hex(16)
     span_id = _hex_header(request, "X-B3-SpanId", 16) or f"self-{secrets.token_hex(8)}"
-    request[_TRACE_KEY] = (trace_id, span_id)
+    request[TRACE_KEY] = (trace_id, span_id)
     with structlog.contextvars.bound_contextvars(
         request_id=trace_id, method=request.method, path=request.path
     ):
@@ -65,7 +64,7 @@ def rate_limit_headers(*, strict: bool) -> Callable[..., Awaitable[None]]:
             ):
                 response.headers.popall(name, None)
             return
-        decision = request.get(_RATE_KEY)
+        decision = request.get(RATE_KEY)
         if decision is not None and "RateLimit-Limit" not in response.headers:
             response.headers.update(
                 {k: v for k, v in rate_headers(decision).items() if k != "Retry-After"}
@@ -77,7 +76,7 @@ def rate_limit_headers(*, strict: bool) -> Callable[..., Awaitable[None]]:
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
     """on_response_prepare: every response, errors included, carries Notify's headers."""
     response.headers.update(_SECURITY_HEADERS)
-    trace_id, span_id = request.get(_TRACE_KEY) or (
+    trace_id, span_id = request.get(TRACE_KEY) or (
         secrets.token_hex(16),
         f"self-{secrets.token_hex(8)}",
     )

@@ -22,28 +22,44 @@ from simulator.api import (
 __all__ = ["setup_routes"]
 
 
+def _v2_routes() -> list[web.RouteDef]:
+    return [
+        web.get("/v2/notifications", v2_notifications.get_notifications, allow_head=False),
+        web.post("/v2/notifications/{notification_id}", v2_notifications.post_notification),
+        web.get(
+            "/v2/notifications/{notification_id}",
+            v2_notifications.get_notification,
+            allow_head=False,
+        ),
+        web.get("/v2/template/{template_id}", v2_templates.get_template, allow_head=False),
+        web.get(
+            r"/v2/template/{template_id}/version/{version:\d+}",
+            v2_templates.get_template_version,
+            allow_head=False,
+        ),
+        web.post("/v2/template/{template_id}/preview", v2_templates.post_template_preview),
+        web.get("/v2/templates", v2_templates.get_templates, allow_head=False),
+        web.get("/v2/received-text-messages", v2_received.get_received_texts, allow_head=False),
+    ]
+
+
+def _doubled_slash(route: web.RouteDef) -> web.RouteDef:
+    """Node, Java and PHP clients join a base URL ending in "/" and "/v2/..." into "//v2/...".
+
+    Real Notify 404s that; the sandbox serves it, a documented kindness.
+    """
+    return web.RouteDef(route.method, "/" + route.path, route.handler, route.kwargs)
+
+
 def setup_routes(app: web.Application) -> None:
+    v2 = _v2_routes()
     app.router.add_routes(
         [
             web.get("/", status.get_status, allow_head=False),
             web.get("/_status", status.get_status, allow_head=False),
             web.post("/_status", status.get_status),
-            web.get("/v2/notifications", v2_notifications.get_notifications, allow_head=False),
-            web.post("/v2/notifications/{notification_id}", v2_notifications.post_notification),
-            web.get(
-                "/v2/notifications/{notification_id}",
-                v2_notifications.get_notification,
-                allow_head=False,
-            ),
-            web.get("/v2/template/{template_id}", v2_templates.get_template, allow_head=False),
-            web.get(
-                r"/v2/template/{template_id}/version/{version:\d+}",
-                v2_templates.get_template_version,
-                allow_head=False,
-            ),
-            web.post("/v2/template/{template_id}/preview", v2_templates.post_template_preview),
-            web.get("/v2/templates", v2_templates.get_templates, allow_head=False),
-            web.get("/v2/received-text-messages", v2_received.get_received_texts, allow_head=False),
+            *v2,
+            *(_doubled_slash(route) for route in v2),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
             web.delete("/sandbox/v1/messages", sandbox_messages.delete_messages),
             web.get(

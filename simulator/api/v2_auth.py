@@ -7,11 +7,11 @@ from urllib.parse import parse_qsl
 import structlog
 from aiohttp import web
 
-from simulator.api.keys import GATEWAY_KEY, PRINCIPAL_KEY
+from simulator.api.keys import GATEWAY_KEY, PRINCIPAL_KEY, RATE_KEY
 from simulator.domain.ports import RateDecision
 from simulator.gateway.auth import Principal
 
-__all__ = ["RATE_KEY", "authenticate", "remember_rate", "url_root", "v2_query", "v2_query_pairs"]
+__all__ = ["authenticate", "remember_rate", "url_root", "v2_query", "v2_query_pairs"]
 
 
 async def authenticate(request: web.Request, permission: str = "read") -> Principal:
@@ -28,9 +28,6 @@ async def authenticate(request: web.Request, permission: str = "read") -> Princi
     gateway.key_usage.touch(principal.key.id)
     remember_rate(request, await gateway.key_limits.check(principal.key))
     return principal
-
-
-RATE_KEY = "simulator.rate"
 
 
 def remember_rate(request: web.Request, decision: RateDecision | None) -> None:

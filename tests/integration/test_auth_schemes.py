@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import KEYS
 from tests.integration.key_support import Admin, client, running_sandboxes, send_sms
 from tests.sandbox_process import SandboxProcess
 
@@ -298,3 +299,12 @@ def test_the_query_key_is_never_echoed_in_links(on: SandboxProcess) -> None:
     assert "api_key" not in response.text
     empty = get(on, "query", key, older_than=first)
     assert empty.json()["links"] == {"current": f"{base}?older_than={first}"}
+    # nor in the links of received texts (the fixture service has two)
+    received = HTTP.get(
+        f"{on.base_url}/v2/received-text-messages", params={"api_key": KEYS["test"]}
+    )
+    assert received.status_code == 200, received.text
+    links = received.json()["links"]
+    assert links["current"] == f"{on.base_url}/v2/received-text-messages"
+    assert links["next"].startswith(f"{on.base_url}/v2/received-text-messages?older_than=")
+    assert "api_key" not in received.text

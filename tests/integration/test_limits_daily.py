@@ -199,12 +199,6 @@ def test_international_sms_is_stopped_by_the_sms_allowance(sandbox: SandboxProce
     assert used(sandbox, service)["international_sms"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: SendService._reserve adds the trial 'total' counter on every call, so "
-    "an international SMS (reserved as sms, then as international_sms) takes 2 places of the "
-    "trial 50 (simulator/gateway/send.py); _restore_counts counts it once",
-)
 def test_trial_international_sms_takes_one_place_of_the_total(sandbox: SandboxProcess) -> None:
     service = new_service(sandbox, restricted=True, rate_limit=HIGH_RATE)
     admin(

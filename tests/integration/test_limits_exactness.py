@@ -25,7 +25,15 @@ from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.integration.lane_support import running_sandbox
-from tests.integration.limits_support import TEAM_PHONE, failure, new_service, usage
+from tests.integration.limits_support import (
+    TEAM_PHONE,
+    failure,
+    move_clock,
+    new_service,
+    set_clock,
+    tomorrow_just_after_midnight,
+    usage,
+)
 from tests.sandbox_process import SandboxProcess, free_port
 
 REDIS_HOST = "redis://127.0.0.1:6379"
@@ -168,6 +176,52 @@ def test_concurrent_failing_sends_give_every_place_back(backend: SandboxProcess)
         assert more <= ALLOWANCE
     assert raced[201] + more == ALLOWANCE
     assert usage(backend, service.id)["channels"]["sms"]["used"] == ALLOWANCE
+
+
+def test_day_rollover_and_refill_on_both_backends(backend: SandboxProcess) -> None:
+    service = new_service(backend, rate_limit=6, limits={"sms": 2})  # capacity 3
+    service.sms("live")
+    service.sms("live")
+    status, body, _ = failure(lambda: service.sms("live"))
+    assert (status, body["errors"][0]["message"]) == (
+        429,
+        "Exceeded send limits (sms: 2) for today",
+    )
+    # that refused send took the bucket's last token
+    status, body, _ = failure(lambda: service.sms("live"))
+    assert body["errors"][0]["error"] == "RateLimitError"
+
+    set_clock(backend, tomorrow_just_after_midnight(backend))
+
+    service.sms("live")
+    service.sms("live")
+    status, body, _ = failure(lambda: service.sms("live"))
+    assert (status, body["errors"][0]["message"]) == (
+        429,
+        "Exceeded send limits (sms: 2) for today",
+    )
+
+
+def test_key_limits_on_both_backends(backend: SandboxProcess) -> None:
+    service = new_service(backend)
+    service.add_key("capped", per_minute_limit=2, per_day_limit=3)
+    client = service.client("capped")
+    client.get_all_notifications()
+    client.get_all_notifications()
+    status, body, _ = failure(client.get_all_notifications)
+    assert (status, body["errors"][0]["message"]) == (
+        429,
+        "Exceeded rate limit for API key capped of 2 requests per 60 seconds",
+    )
+    move_clock(backend, 60)
+    client.get_all_notifications()
+    status, body, _ = failure(client.get_all_notifications)
+    assert (status, body["errors"][0]["message"]) == (
+        429,
+        "Exceeded request limit for API key capped of 3 requests for today",
+    )
+    keys = {k["name"]: k for k in usage(backend, service.id)["keys"]}
+    assert keys["capped"]["requests_today"] == 3
 
 
 # -- two processes, one Redis ----------------------------------------------------------
