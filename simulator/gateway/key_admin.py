@@ -163,13 +163,24 @@ class KeyManager:
                 "tier": old.tier,
                 "per_minute_limit": old.per_minute_limit,
                 "per_day_limit": old.per_day_limit,
-                "expires_at": _iso(old.expires_at),
+                "expires_at": _iso(self._same_lifetime(old)),
             },
         )
         # the old key goes only once its replacement exists
         await self.revoke(service_id, key_id, after=timedelta(seconds=grace_seconds))
         await self._log(old, "rotated", f"replaced_by={created.key.id}")
         return created
+
+    def _same_lifetime(self, old: ApiKey) -> datetime | None:
+        """A replacement lives as long as its predecessor was meant to, from now.
+
+        Copying the old date would make rotating an expired key impossible, and give
+        the new key only what was left of the old one's life.
+        """
+        if old.expires_at is None:
+            return None
+        lifetime = old.expires_at - old.created_at
+        return self._clock.now() + lifetime if lifetime > timedelta(0) else None
 
     async def record(self, key: ApiKey, event: str, detail: str | None) -> None:
         await self._log(key, event, detail)

@@ -245,7 +245,8 @@ class SendService:
                 self._on_callback_queued()
             # also tells long-polling readers that something new is stored
             self._on_scheduled(notification.next_action_at or notification.created_at)
-            log.info(
+            # debug: an info line per send would cost more than the send (issue 4)
+            log.debug(
                 "notification_created",
                 notification_id=notification.id,
                 notification_type=notification_type.value,
