@@ -21,7 +21,7 @@ from simulator.api.middleware import (
     security_headers,
 )
 from simulator.api.routes import setup_routes
-from simulator.config import Config
+from simulator.config import Config, ConfigError
 from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
@@ -117,6 +117,18 @@ def _schemas(profile: Profile, clock: SandboxClock) -> RequestSchemas:
     )
 
 
+def claim_lease(config: Config) -> float:
+    """Long enough for the slowest channel's whole chain, so no replica re-claims mid-send."""
+    worst = 0.0
+    for channel in ("sms", "email"):
+        total = 0.0
+        for provider in (p for p in config.providers if p.channel == channel):
+            timeout = float(provider.settings.get("timeout", 30))
+            total += config.dispatch_attempts * (timeout + 30.0)  # 30 s: the backoff cap
+        worst = max(worst, total)
+    return max(config.claim_lease_seconds, worst)
+
+
 def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderChain]]:
     specs = [
         ProviderSpec(p.name, p.channel, p.kind, p.priority, p.settings)  # type: ignore[arg-type]
@@ -126,7 +138,10 @@ def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderCha
     for channel in ("sms", "email"):
         if channel not in channels:  # nothing configured: keep it on this machine
             specs.append(ProviderSpec("outbox", channel, "outbox", 1_000_000))  # type: ignore[arg-type]
-    provider_set = build_providers(specs, load_provider_factories())
+    try:
+        provider_set = build_providers(specs, load_provider_factories())
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"providers: {error}") from error
     options = {
         "attempts_per_provider": config.dispatch_attempts,
         "base_delay": config.dispatch_base_delay,
@@ -304,6 +319,7 @@ def _wire(
         rules=profile.simulation,
         dispatch=lane,
         poll_seconds=config.worker_poll_seconds,
+        lease_seconds=claim_lease(config),
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
         on_changed=events.publish,

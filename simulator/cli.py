@@ -77,7 +77,7 @@ def _serve(config: Config) -> int:
             access_log=None,
             handle_signals=True,
         )
-    except FixtureError as error:
+    except (FixtureError, ConfigError) as error:
         print(f"notify-sandbox: {error}", file=sys.stderr)
         return 2
     return 0

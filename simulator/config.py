@@ -6,6 +6,7 @@ next to its field; ``Config.from_env`` validates everything at start-up.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -85,7 +86,11 @@ class Config:
     callbacks_allow_http: bool = False
     # SANDBOX_CALLBACKS_ALLOW_PRIVATE: allow link-local and metadata addresses (SSRF guard off)
     callbacks_allow_private: bool = False
-    # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above)
+    # SANDBOX_CLAIM_LEASE_SECONDS: how long a worker holds a notification it is handing over
+    # (the lease is stretched to the provider chain's worst case when that is longer)
+    claim_lease_seconds: float = 120.0
+    # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above);
+    # SANDBOX_PROVIDERS: the same list as JSON
     providers: tuple[ProviderSettings, ...] = ()
 
     @property
@@ -108,7 +113,8 @@ class Config:
             delivery_delay=_non_negative(values, "sim_delivery_delay", 2.0),
         )
         known = {k: v for k, v in values.items() if k in _SIMPLE_FIELDS}
-        config = cls(timing=timing, providers=_providers(values.get("providers", ())))
+        providers = _with_env_secrets(_providers(values.get("providers", ())), values)
+        config = cls(timing=timing, providers=providers)
         config = replace(config, **{k: _coerce(k, v) for k, v in known.items()})
         config.validate()
         return config
@@ -158,6 +164,7 @@ _SIMPLE_FIELDS = {
     "redis_fail_closed": bool,
     "strict": bool,
     "callback_retry_schedule": tuple,
+    "claim_lease_seconds": float,
     "callbacks_allow_http": bool,
     "callbacks_allow_private": bool,
 }
@@ -206,11 +213,41 @@ def _non_negative(values: Mapping[str, Any], name: str, default: float) -> float
 
 def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
     names = set(_SIMPLE_FIELDS) | {"sim_sending_delay", "sim_delivery_delay"}
-    return {
+    values: dict[str, Any] = {
         name: env[f"SANDBOX_{name.upper()}"]
         for name in names
         if env.get(f"SANDBOX_{name.upper()}") not in (None, "")
     }
+    if env.get("SANDBOX_PROVIDERS"):
+        try:
+            values["providers"] = json.loads(env["SANDBOX_PROVIDERS"])
+        except ValueError as error:
+            raise ConfigError(f"SANDBOX_PROVIDERS is not valid JSON: {error}") from error
+    # SANDBOX_PROVIDER_<NAME>_<SETTING>: a setting (a password, say) kept out of files
+    values["_provider_env"] = {
+        key.removeprefix("SANDBOX_PROVIDER_"): value
+        for key, value in env.items()
+        if key.startswith("SANDBOX_PROVIDER_")
+    }
+    return values
+
+
+def _with_env_secrets(
+    providers: tuple[ProviderSettings, ...], values: Mapping[str, Any]
+) -> tuple[ProviderSettings, ...]:
+    overrides: Mapping[str, str] = values.get("_provider_env") or {}
+    if not overrides:
+        return providers
+    result = []
+    for provider in providers:
+        prefix = provider.name.upper().replace("-", "_") + "_"
+        extra = {
+            key.removeprefix(prefix).lower(): value
+            for key, value in overrides.items()
+            if key.startswith(prefix)
+        }
+        result.append(replace(provider, settings={**provider.settings, **extra}))
+    return tuple(result)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

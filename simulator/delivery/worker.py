@@ -42,6 +42,7 @@ class DeliveryWorker:
         batch_size: int = 500,
         max_in_flight: int = 64,
         lease_seconds: float = 120.0,
+        max_claims: int = 5,
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
         on_changed: Callable[[], None] = lambda: None,
@@ -50,6 +51,7 @@ class DeliveryWorker:
         self._on_changed = on_changed
         self._on_callback_queued = on_callback_queued
         self._lease = lease_seconds
+        self._max_claims = max_claims
         self._store = store
         self._clock = clock
         self._timing = timing
@@ -112,7 +114,9 @@ class DeliveryWorker:
         claimed: list[Notification] = []
         for n in due:
             if n.key_type is not KeyType.TEST and n.status is Status.CREATED:
-                if n.id not in self._dispatching:
+                if n.attempts >= self._max_claims:
+                    transitions.append(await self._callbacks.attach(n, self._give_up(n, now)))
+                elif n.id not in self._dispatching:
                     transitions.append(self._claim(n, now))
                     claimed.append(n)
                 continue
@@ -135,6 +139,17 @@ class DeliveryWorker:
                     n.attempts += 1
                     self._start_dispatch(n)
         return len(due) >= self._batch
+
+    def _give_up(self, n: Notification, now: datetime) -> Transition:
+        # claimed again and again without an answer: stop, as Notify would after retries
+        return Transition(
+            n.id,
+            Status.CREATED,
+            Status.TECHNICAL_FAILURE,
+            now,
+            detail=f"no provider answer after {n.attempts} claims",
+            expected_attempts=n.attempts,
+        )
 
     def _claim(self, n: Notification, now: datetime) -> Transition:
         # a lease: if this process dies mid-send, the row is due again once it lapses

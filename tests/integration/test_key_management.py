@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -120,11 +121,12 @@ def test_a_key_revoked_while_a_client_sends_in_a_loop_fails_from_the_next_reques
 
     thread = threading.Thread(target=sender, daemon=True)
     thread.start()
-    while len(results) < 5:
+    deadline = time.monotonic() + 5
+    while len(results) < 5 and time.monotonic() < deadline:
         time.sleep(0.005)
     admin.revoke(service["id"], key["id"])
     revoked_at = time.monotonic()
-    while not any(started > revoked_at for started, _, _ in results):
+    while not any(started > revoked_at for started, _, _ in results) and thread.is_alive():
         time.sleep(0.005)
     time.sleep(0.1)
     stop.set()
@@ -251,6 +253,31 @@ def test_a_key_in_its_grace_period_can_be_revoked_at_once(
     send_sms(api, service["template_id"])
     admin.revoke(service["id"], old["id"])
     assert api_error(send_sms, api, service["template_id"]) == revoked()
+
+
+def test_rotate_gives_the_new_key_the_old_ones_lifetime_even_once_it_expired(
+    clock: Admin, server: SandboxProcess, service: dict[str, Any]
+) -> None:
+    admin = clock
+    old = admin.new_key(service["id"], "hourly", expires_at=admin.in_future(3600))
+    admin.advance(7200)
+    old_api = client(server, old["key"])
+    assert api_error(send_sms, old_api, service["template_id"]) == revoked(KEY_EXPIRED)
+    response = admin.post(admin.keys_path(service["id"], old["id"], "/rotate"), {})
+    assert response.status_code == 201, response.text
+    new = response.json()["data"]
+    assert new["status"] == "active"
+    lifetime = moment(new["expires_at"]) - moment(new["created_at"])
+    assert abs(lifetime.total_seconds() - 3600) < 1
+    send_sms(client(server, new["key"]), service["template_id"])
+    admin.advance(3660)
+    assert api_error(send_sms, client(server, new["key"]), service["template_id"]) == revoked(
+        KEY_EXPIRED
+    )
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @pytest.mark.parametrize(

@@ -204,8 +204,10 @@ def test_ratelimit_headers_on_201_and_on_429(sandbox: SandboxProcess) -> None:
         assert response.status_code == 201
         assert response.headers["RateLimit-Limit"] == "30"
         assert response.headers["RateLimit-Remaining"] == str(remaining)
-        # seconds until the bucket is full again: (11 - tokens left) / 0.5
-        assert response.headers["RateLimit-Reset"] == str((11 - remaining) * 2)
+        # seconds until the bucket is full again: (11 - tokens left) / 0.5, less the
+        # real time (well under a second) that has passed since the first send
+        full_again = (11 - remaining) * 2
+        assert response.headers["RateLimit-Reset"] in (str(full_again), str(full_again - 1))
         assert "Retry-After" not in response.headers
 
     refused = raw_send(service, "live")
@@ -214,8 +216,8 @@ def test_ratelimit_headers_on_201_and_on_429(sandbox: SandboxProcess) -> None:
     assert refused.json() == rate_limited(30, "LIVE")
     assert refused.headers["RateLimit-Limit"] == "30"
     assert refused.headers["RateLimit-Remaining"] == "0"
-    assert refused.headers["RateLimit-Reset"] == "22"
-    assert refused.headers["Retry-After"] == "2"
+    assert refused.headers["RateLimit-Reset"] in ("22", "21")
+    assert refused.headers["Retry-After"] in ("2", "1")
 
 
 def test_ratelimit_headers_on_a_rejected_400(sandbox: SandboxProcess) -> None:
