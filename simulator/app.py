@@ -13,7 +13,7 @@ from datetime import timedelta
 import structlog
 from aiohttp import web
 
-from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, Gateway
+from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, WORKER_KEY, Gateway
 from simulator.api.middleware import (
     error_envelope,
     rate_limit_headers,
@@ -67,7 +67,6 @@ __all__ = ["WORKER_KEY", "create_app", "load_profile"]
 
 log = structlog.get_logger("simulator.app")
 
-WORKER_KEY = web.AppKey("WORKER_KEY", DeliveryWorker)
 FIXTURES_KEY = web.AppKey("FIXTURES_KEY", LoadedFixtures)
 _CLIENT_MAX_SIZE = 16 * 1024 * 1024  # emails may be up to 2 MB, plus files
 
@@ -192,6 +191,7 @@ def _gateway_ctx(
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
             await _restore_counts(limiter, store, clock)
             gateway, worker = _wire(config, profile, clock, store, chains, limiter)
+            await _restore_day_counters(store, limiter, gateway, clock)
             for rule in app[FIXTURES_KEY].faults:
                 gateway.faults.add(parse_fault_rule(rule))
             app[GATEWAY_KEY] = gateway
@@ -200,12 +200,14 @@ def _gateway_ctx(
             gateway.callback_sender.start()
             background = _Background([])
             background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
+            background.every(2.0, _day_counter_saver(store, limiter, gateway), "day-counters")
             background.every(config.retention_sweep_seconds, _sweeper(store, clock), "retention")
             yield
             await background.stop()
             await worker.stop()
             await gateway.callback_sender.stop()
             await gateway.key_usage.flush()
+            await _day_counter_saver(store, limiter, gateway)()
         finally:
             await provider_set.aclose()
             await limiter.close()
@@ -234,6 +236,33 @@ async def _restore_counts(limiter: Limiter, store: SqliteStore, clock: SandboxCl
             counts["international_sms"] = counts.get("international_sms", 0) + count
     for service_id, counts in per_service.items():
         await limiter.seed(service_id, day, counts)
+
+
+def _day_counter_saver(
+    store: SqliteStore, limiter: Limiter, gateway: Gateway
+) -> Callable[[], Awaitable[None]]:
+    async def save() -> None:
+        rows = gateway.key_usage.day_snapshot()
+        if isinstance(limiter, InMemoryLimiter):  # Redis keeps its own
+            rows += limiter.snapshot("key-")
+        if rows:
+            await store.save_day_counters(rows)
+
+    return save
+
+
+async def _restore_day_counters(
+    store: SqliteStore, limiter: Limiter, gateway: Gateway, clock: SandboxClock
+) -> None:
+    """Per-key counters cannot be rebuilt from notifications; they come from snapshots."""
+    day = clock.now().strftime("%Y-%m-%d")
+    requests: dict[str, int] = {}
+    for scope, _, name, count in await store.load_day_counters(day):
+        if scope.startswith("requests-"):
+            requests[scope.removeprefix("requests-")] = count
+        elif scope.startswith("key-"):
+            await limiter.seed(scope, day, {name: count})
+    gateway.key_usage.seed_day(day, requests)
 
 
 class _KeyEventWriter:

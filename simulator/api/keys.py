@@ -9,6 +9,7 @@ from aiohttp import web
 
 from simulator.config import Config
 from simulator.delivery.callbacks import CallbackSender
+from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
 from simulator.domain.ports import Limiter, RateDecision
@@ -34,6 +35,7 @@ __all__ = [
     "PRINCIPAL_KEY",
     "RATE_KEY",
     "TRACE_KEY",
+    "WORKER_KEY",
     "Gateway",
     "principal_of",
 ]
@@ -68,6 +70,7 @@ class Gateway:
 
 
 CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)
+WORKER_KEY = web.AppKey("WORKER_KEY", DeliveryWorker)
 GATEWAY_KEY = web.AppKey("GATEWAY_KEY", Gateway)
 # request-scoped: set by the v2 auth step and the outermost middleware
 PRINCIPAL_KEY = web.RequestKey("PRINCIPAL_KEY", Principal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from simulator.api import (
+    metrics,
     provider_receipts,
     sandbox_callbacks,
     sandbox_clock,
@@ -58,6 +59,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/", status.get_status, allow_head=False),
             web.get("/_status", status.get_status, allow_head=False),
             web.post("/_status", status.get_status),
+            web.get("/metrics", metrics.get_metrics, allow_head=False),
             *v2,
             *(_doubled_slash(route) for route in v2),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),

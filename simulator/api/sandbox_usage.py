@@ -18,7 +18,9 @@ async def get_usage(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
     service = await gateway.service_admin.service(request.match_info["service_id"])
-    day = gateway.clock.now().strftime("%Y-%m-%d")
+    now = gateway.clock.now()
+    day = now.strftime("%Y-%m-%d")
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     used = await gateway.limiter.usage(service.id, day)
     channels = {
         channel: {
@@ -44,8 +46,10 @@ async def get_usage(request: web.Request) -> web.Response:
                 "tier": key.tier,
                 "per_minute_limit": limits.per_minute,
                 "per_day_limit": limits.per_day,
-                "requests_today": key_used.get("requests", 0),
-                "sends": await gateway.store.sends_by_key(key.id),
+                "requests_today": max(
+                    key_used.get("requests", 0), gateway.key_usage.requests_today(key.id)
+                ),
+                "sends": await gateway.store.sends_by_key(key.id, since=midnight),
             }
         )
     return json_response(

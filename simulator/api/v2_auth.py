@@ -25,8 +25,9 @@ async def authenticate(request: web.Request, permission: str = "read") -> Princi
     structlog.contextvars.bind_contextvars(
         service_id=principal.service.id, key_type=principal.key.key_type.value
     )
-    gateway.key_usage.touch(principal.key.id)
     remember_rate(request, await gateway.key_limits.check(principal.key))
+    # counted once admitted: the per-key figures match what the limits allowed
+    gateway.key_usage.touch(principal.key.id)
     return principal
 
 

@@ -19,10 +19,31 @@ class KeyUsage:
         self._clock = clock
         self._pending: dict[str, datetime] = {}
         self._requests: dict[str, int] = {}
+        self._today: dict[str, int] = {}  # requests per key on `_day`
+        self._day = ""
 
     def touch(self, key_id: str) -> None:
-        self._pending[key_id] = self._clock.now()
+        now = self._clock.now()
+        self._pending[key_id] = now
         self._requests[key_id] = self._requests.get(key_id, 0) + 1
+        day = now.strftime("%Y-%m-%d")
+        if day != self._day:
+            self._day, self._today = day, {}
+        self._today[key_id] = self._today.get(key_id, 0) + 1
+
+    def requests_today(self, key_id: str) -> int:
+        if self._clock.now().strftime("%Y-%m-%d") != self._day:
+            return 0
+        return self._today.get(key_id, 0)
+
+    def day_snapshot(self) -> list[tuple[str, str, str, int]]:
+        return [(f"requests-{k}", self._day, "requests", n) for k, n in self._today.items()]
+
+    def seed_day(self, day: str, counts: dict[str, int]) -> None:
+        if day != self._day:
+            self._day, self._today = day, {}
+        for key_id, count in counts.items():
+            self._today[key_id] = max(self._today.get(key_id, 0), count)
 
     def last_used(self, key_id: str) -> datetime | None:
         return self._pending.get(key_id)

@@ -113,6 +113,7 @@ class SendService:
         self._email_domain = email_domain
         self._on_scheduled = on_scheduled
         self._allow_lists = AllowListCache()
+        self.created = 0  # for /metrics
 
     # -- step 2: before the body is parsed ------------------------------------
     async def admit(self, principal: Principal, notification_type: str) -> Admission:
@@ -241,6 +242,7 @@ class SendService:
                     notification, notification.status, notification.created_at, notification.sent_at
                 )
             await self._store.add_notification(notification, callback=callback)
+            self.created += 1
             if callback is not None:
                 self._on_callback_queued()
             # also tells long-polling readers that something new is stored

@@ -24,6 +24,7 @@ class InMemoryLimiter:
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
         self._counts: dict[tuple[str, str, str], int] = {}
+        self._day: str | None = None
 
     async def take_token(
         self, bucket: str, *, per_minute: int, capacity: int, now: float
@@ -46,6 +47,8 @@ class InMemoryLimiter:
     async def reserve(
         self, service_id: str, day: str, limits: Sequence[tuple[str, int]]
     ) -> Reservation | tuple[str, int]:
+        if day != self._day:
+            self._forget_other_days(day)
         for channel, limit in limits:
             if self._counts.get((service_id, day, channel), 0) + 1 > limit:
                 return channel, limit
@@ -58,6 +61,19 @@ class InMemoryLimiter:
         for channel in reservation.channels:
             key = (reservation.service_id, reservation.day, channel)
             self._counts[key] = max(0, self._counts.get(key, 0) - 1)
+
+    def _forget_other_days(self, day: str) -> None:
+        # memory stays bounded by one day's counters however long the sandbox runs
+        self._day = day
+        self._counts = {key: n for key, n in self._counts.items() if key[1] == day}
+
+    def snapshot(self, scope_prefix: str) -> list[tuple[str, str, str, int]]:
+        """Counters whose scope starts with the prefix, for saving with the data."""
+        return [
+            (scope, day, name, count)
+            for (scope, day, name), count in self._counts.items()
+            if scope.startswith(scope_prefix)
+        ]
 
     async def seed(self, service_id: str, day: str, counts: dict[str, int]) -> None:
         """Restore today's counts after a restart (rebuilt from stored notifications)."""

@@ -84,7 +84,9 @@ class RedisLimiter:
         )
         if self._fail_closed:
             raise NotifyError(
-                "Rate limiting is unavailable, try again later", status_code=503
+                "Rate limiting is unavailable, try again later",
+                status_code=503,
+                error="ServiceUnavailableError",
             ) from error
 
     async def take_token(

@@ -205,15 +205,36 @@ class SqliteStore:
             for row in await self.engine.read(run)
         ]
 
-    async def sends_by_key(self, key_id: str) -> dict[str, int]:
+    async def sends_by_key(self, key_id: str, since: datetime | None = None) -> dict[str, int]:
+        floor = micros(since) or 0
+
         def run(c: sqlite3.Connection) -> list[tuple[str, int]]:
             return c.execute(
                 "SELECT notification_type, COUNT(*) FROM notifications WHERE api_key_id = ? "
-                "GROUP BY notification_type",
-                (key_id,),
+                "AND created_at >= ? GROUP BY notification_type",
+                (key_id, floor),
             ).fetchall()
 
         return dict(await self.engine.read(run))
+
+    async def save_day_counters(self, rows: list[tuple[str, str, str, int]]) -> None:
+        """(scope, day, name, count) snapshots; the latest figure wins."""
+        await self.engine.write(
+            lambda c: c.executemany(
+                "INSERT INTO day_counters VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(scope, day, name) DO UPDATE SET count = excluded.count",
+                rows,
+            )
+        )
+
+    async def load_day_counters(self, day: str) -> list[tuple[str, str, str, int]]:
+        def run(c: sqlite3.Connection) -> list[tuple[str, str, str, int]]:
+            c_rows = c.execute(
+                "SELECT scope, day, name, count FROM day_counters WHERE day = ?", (day,)
+            ).fetchall()
+            return c_rows
+
+        return await self.engine.read(run)
 
     # -- templates -----------------------------------------------------------
     async def get_template(

@@ -363,7 +363,7 @@ def test_unreachable_redis_fails_closed_when_asked(tmp_path: Path) -> None:
             "status_code": 503,
             "errors": [
                 {
-                    "error": "BadRequestError",
+                    "error": "ServiceUnavailableError",
                     "message": "Rate limiting is unavailable, try again later",
                 }
             ],

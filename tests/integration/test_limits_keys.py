@@ -173,11 +173,6 @@ def test_per_day_limit_counts_every_request_until_midnight(sandbox: SandboxProce
     assert key_view(sandbox, service, "daily")["requests_today"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: app._restore_counts rebuilds only the services' channel counts after a "
-    "restart; per-key request counters (key-<id> 'requests') of the in-process backend are lost",
-)
 def test_per_day_key_counter_survives_a_restart(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.start()
     service = new_service(fresh_sandbox)
