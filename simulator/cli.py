@@ -8,15 +8,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-
-from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
-from simulator.app import FIXTURES_KEY, create_app
 from simulator.cli_admin import add_admin_commands, run_admin_command
 from simulator.config import Config, ConfigError
 from simulator.fixtures import FixtureError
 from simulator.logging_setup import configure_logging
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 __all__ = ["main"]
 
@@ -60,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(config: Config) -> int:
+    # imported here: admin commands should not pay for loading the whole server
+    from aiohttp import web
+
+    from simulator.app import create_app
+
     try:
         import uvloop
 
@@ -84,6 +89,9 @@ def _serve(config: Config) -> int:
 
 
 async def _print_banner(app: web.Application) -> None:
+    from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
+    from simulator.app import FIXTURES_KEY
+
     # cleanup contexts run before on_startup in aiohttp, so the gateway exists here
     config = app[CONFIG_KEY]
     gateway = app[GATEWAY_KEY]

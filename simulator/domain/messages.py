@@ -44,23 +44,33 @@ class Messages:
     key_revoked: str = "Invalid token: API key revoked"
     key_expired: str = "Invalid token: API key expired"
     key_not_found: str = "Invalid token: API key not found"
+    # PyJWT errors other than "not decodable" while reading the issuer; None: bad_token
+    token_error: str | None = None
+    # the full-key schemes (ApiKey-v1 and the sandbox's optional ones)
+    full_key_required: str = "Invalid token: Enter your full API key"
+    full_key_not_found: str = "Invalid token: API key not found"
     # sends (contract 3.4)
     invalid_json: str = "Invalid JSON supplied in POST data"
+    # only where the profile requires a JSON Content-Type (GC: 415)
+    unsupported_media_type: str = ""
+    service_suspended: str = "Service is suspended"
     service_not_allowed: str = "Service is not allowed to send {plural}"
     template_not_found: str = "Template not found"
     template_wrong_type: str = (
         "{template_type} template is not suitable for {notification_type} notification"
     )
-    template_archived: str = "Template has been deleted"
-    missing_personalisation: str = "Missing personalisation: {names}"
+    template_archived: str = "Template has been deleted"  # may use {template_id}
+    missing_personalisation: str = "Missing personalisation: {names}"  # may use {template_id}
     message_empty: str = "Your message is empty."
-    file_not_email: str = "Can only send a file by email"
+    # None: files are allowed in any personalisation (GC uploads them for SMS too)
+    file_not_email: str | None = "Can only send a file by email"
     reply_to_missing: str = (
         "email_reply_to_id {id} does not exist in database for service id {service_id}"
     )
     sms_sender_missing: str = (
         "sms_sender_id {id} does not exist in database for service id {service_id}"
     )
+    # both may use {service_id}
     team_key_recipient: str = "Can’t send to this recipient using a team-only API key"
     trial_recipient: str = (
         "Can’t send to this recipient when service is in trial mode – see "
@@ -78,6 +88,8 @@ class Messages:
     phone: dict[str, str] = field(default_factory=_uk_phone_texts)
     # reads
     no_result: str = "No result found"
+    # set: GET /v2/notifications/{id} answers a route-level 404 body with this text (GC)
+    notification_not_found: str | None = None
     not_a_letter: str = "Notification is not a letter"
     # limits (contract 7)
     rate_limited: str = (

@@ -55,6 +55,9 @@ class Status(StrEnum):
     VALIDATION_FAILED = "validation-failed"
     VIRUS_SCAN_FAILED = "virus-scan-failed"
     RETURNED_LETTER = "returned-letter"
+    # GC Notify only (contract 6.2)
+    PROVIDER_FAILURE = "provider-failure"
+    PII_CHECK_FAILED = "pii-check-failed"
 
 
 # completed_at is shown only for these (contract 3.5)
@@ -69,6 +72,7 @@ COMPLETED_STATUSES = frozenset(
         Status.RETURNED_LETTER,
         Status.CANCELLED,
         Status.VALIDATION_FAILED,
+        Status.PROVIDER_FAILURE,
     }
 )
 
@@ -84,6 +88,8 @@ FINAL_STATUSES = frozenset(
         Status.CANCELLED,
         Status.VALIDATION_FAILED,
         Status.VIRUS_SCAN_FAILED,
+        Status.PROVIDER_FAILURE,
+        Status.PII_CHECK_FAILED,
     }
 )
 
@@ -220,6 +226,8 @@ class Notification:
     provider: str | None = None
     provider_reference: str | None = None
     status_detail: str | None = None
+    # GC honours scheduled_for: the notification waits in `created` until then
+    scheduled_for: datetime | None = None
 
     @property
     def completed_at(self) -> datetime | None:

@@ -21,6 +21,8 @@ class MagicOutcome:
     extra_delay: float = 0.0
     # a status that is never followed by a final one (the "pending forever" recipient)
     terminal: bool = True
+    # GC's provider_response text for this outcome (contract 2.3), shown in GET and callbacks
+    provider_response: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

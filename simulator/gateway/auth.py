@@ -87,7 +87,7 @@ class Authenticator:
         alternative = self._alternative_scheme(header, query_key)
         if alternative is not None:
             assert self._key_strings is not None
-            return await self._key_strings.authenticate(*alternative, self._check_key_usable)
+            return await self._key_strings.authenticate(*alternative, self._check_full_key)
         token = self.bearer_token(header)
         cached = self._cached(token)
         if cached is not None:
@@ -234,6 +234,12 @@ class Authenticator:
         if now > issued_at + _CLOCK_BOUND or issued_at > now + _CLOCK_BOUND:
             raise AuthError(texts.clock_skew)
         return issued_at
+
+    def _check_full_key(self, key: ApiKey) -> None:
+        # as with JWTs, a key revoked over 7 days ago is no longer known at all
+        if not self._visible_keys([key]):
+            raise AuthError(self._messages.key_not_found)
+        self._check_key_usable(key)
 
     def _check_key_usable(self, key: ApiKey) -> None:
         now = self._clock.now()

@@ -54,7 +54,16 @@ class KeyUsage:
     async def flush(self) -> int:
         if not self._pending:
             return 0
-        batch, self._pending = self._pending, {}
-        counts, self._requests = self._requests, {}
+        # keep the figures visible until the write lands, then drop only what it covered
+        batch, counts = dict(self._pending), dict(self._requests)
         await self._store.touch_keys(batch, counts)
+        for key_id, at in batch.items():
+            if self._pending.get(key_id) is at:
+                del self._pending[key_id]
+        for key_id, count in counts.items():
+            left = self._requests.get(key_id, 0) - count
+            if left > 0:
+                self._requests[key_id] = left
+            else:
+                self._requests.pop(key_id, None)
         return len(batch)

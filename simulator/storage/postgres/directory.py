@@ -180,12 +180,13 @@ class DirectoryQueries:
         )
         return [{"event": r[0], "detail": r[1], "at": moment(r[2])} for r in rows]
 
-    async def sends_by_key(self, key_id: str) -> dict[str, int]:
+    async def sends_by_key(self, key_id: str, since: datetime | None = None) -> dict[str, int]:
         rows = await self.engine.read(
             lambda c: c.fetch(
                 "SELECT notification_type, COUNT(*) FROM notifications WHERE api_key_id = $1 "
-                "GROUP BY notification_type",
+                "AND created_at >= $2 GROUP BY notification_type",
                 key_id,
+                micros(since) or 0,
             )
         )
         return {r[0]: r[1] for r in rows}

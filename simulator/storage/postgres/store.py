@@ -8,6 +8,7 @@ are compare-and-set, and the schema is migrated under an advisory lock.
 
 from __future__ import annotations
 
+from simulator.storage.postgres.counters import CounterQueries
 from simulator.storage.postgres.directory import DirectoryQueries
 from simulator.storage.postgres.engine import PostgresEngine
 from simulator.storage.postgres.notifications import NotificationQueries
@@ -16,7 +17,7 @@ from simulator.storage.secret_box import SecretBox
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(DirectoryQueries, NotificationQueries):
+class PostgresStore(DirectoryQueries, NotificationQueries, CounterQueries):
     """Implements DirectoryStore and NotificationStore on one PostgreSQL database."""
 
     def __init__(

@@ -1,0 +1,132 @@
+"""GC Notify's message texts (contract 1.4, 2.1, 3.2, 3.4, 3.5, 5.1, 6.2, 7).
+
+Only the texts that differ from GOV.UK Notify are set; everything else is
+inherited from :class:`Messages`. Copied exactly (mind ’ U+2019 and – U+2013).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from simulator.domain.messages import UK_MESSAGES
+
+__all__ = [
+    "GC_DOCS",
+    "GC_FILE_TEXTS",
+    "GC_LIMIT_TEXTS",
+    "GC_MESSAGES",
+    "GC_STATUS_DESCRIPTIONS",
+]
+
+GC_DOCS = "https://documentation.notification.canada.ca/en"
+_HEADERS_DOC = f"{GC_DOCS}/start.html#headers."
+
+# werkzeug's own descriptions, which GC's handlers put after their prefix
+_BAD_REQUEST = "The browser (or proxy) sent a request that this server could not understand."
+_NOT_JSON = (
+    "Did not attempt to load JSON data because the request Content-Type was not "
+    "'application/json'."
+)
+
+
+def _gc_phone_texts() -> dict[str, str]:
+    return {
+        "NOT_VALID_INTERNATIONAL": "Not a valid international number",
+        "TOO_SHORT": "Not enough digits",
+        "UNSUPPORTED_COUNTRY_CODE": "Not a valid country prefix",
+        "COUNTRY_NOT_SUPPORTED": "Country code {prefix} is not supported",
+        "NOT_VALID_LOCAL": "Not a valid local number",
+        "NUMBER_NONE": "Number is None",
+        "NOT_VALID_NUMBER": "Not a valid number",
+        "INTERNATIONAL_NOT_ALLOWED": "Cannot send to international mobile numbers",
+    }
+
+
+GC_MESSAGES = replace(
+    UK_MESSAGES,
+    no_token="Unauthorized, authentication token must be provided",
+    bearer_required=(
+        "Unauthorized, Authorization header is invalid. GC Notify supports the following "
+        "authentication methods. Bearer: JWT token that the client generates and passes in, "
+        f"Learn more: {_HEADERS_DOC}, ApiKey-v1: If you cannot generate a JWT token you may "
+        "optionally use the API secret generated for you by GC Notify. "
+        f"Learn more: {_HEADERS_DOC}"
+    ),
+    bad_token="Invalid token: signature, api token is not valid",
+    token_error="Invalid token: {detail}",
+    key_not_found="Invalid token: signature, api token not found",
+    invalid_json=f"Error decoding arguments: {_BAD_REQUEST}",
+    unsupported_media_type=f"UnsupportedMediaType error: {_NOT_JSON}",
+    template_archived="Template {template_id} has been deleted",
+    missing_personalisation="Missing personalisation for template ID {template_id}: {names}",
+    message_empty="Message is empty or just whitespace",
+    file_not_email=None,
+    team_key_recipient=(
+        "Can’t send to this recipient using a team-only API key (service {service_id}) "
+        f"- see {GC_DOCS}/keys.html#team-and-safelist"
+    ),
+    trial_recipient=(
+        f"Can’t send to this recipient when service is in trial mode – see {GC_DOCS}/keys.html#live"
+    ),
+    sms_too_long="Content for template has a character count greater than the limit of {limit}",
+    phone=_gc_phone_texts(),
+    notification_not_found="Notification not found in database",
+)
+
+# contract 7.2: the `error` class is "LiveService..." or "TrialService..." ({mode})
+GC_LIMIT_TEXTS: dict[str, tuple[str, str]] = {
+    "email-day": (
+        "{mode}ServiceTooManyEmailRequestsError",
+        "Exceeded email daily sending limit of {limit} messages",
+    ),
+    "sms-day": (
+        "{mode}ServiceTooManySMSRequestsError",
+        "Exceeded SMS daily sending limit of {limit} fragments",
+    ),
+    "email-year": (
+        "{mode}ServiceRequestExceedsEmailAnnualLimitError",
+        "Exceeded annual email sending limit of {limit} messages",
+    ),
+    "sms-year": (
+        "{mode}ServiceRequestExceedsSMSAnnualLimitError",
+        "Exceeded annual SMS sending limit of {limit} messages",
+    ),
+}
+
+# contract 3.2: GC's attachment checks, reported as ValidationError items
+GC_FILE_TEXTS: dict[str, str] = {
+    "too_many": "File number exceed allowed limits of {limit} with number of {count}.",
+    "too_big": "{key} : File size for {filename} is {size} and greater than allowed limit of {limit}.",
+    "bad_base64": "{key} : {detail} : Error decoding base64 field",
+    "personalisation_too_big": (
+        "Personalisation variables size of {size} bytes is greater than allowed limit of "
+        "{limit} bytes."
+    ),
+    "not_allowed": "Service is not allowed to send documents",
+}
+
+_IN_TRANSIT = "In transit"
+_COMMON = {
+    "created": _IN_TRANSIT,
+    "sending": _IN_TRANSIT,
+    "pending": _IN_TRANSIT,
+    "delivered": "Delivered",
+    "technical-failure": "Tech issue",
+}
+# contract 6.2: status_description by notification type and status
+GC_STATUS_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "email": {
+        **_COMMON,
+        "temporary-failure": "Content or inbox issue",
+        "permanent-failure": "No such address",
+        "virus-scan-failed": "Attachment has virus",
+        "pii-check-failed": "Exceeds Protected A",
+    },
+    "sms": {
+        **_COMMON,
+        "sent": "Sent",
+        "temporary-failure": "Carrier issue",
+        "permanent-failure": "No such number",
+        "provider-failure": "No such number",
+    },
+}
