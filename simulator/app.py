@@ -58,10 +58,8 @@ from simulator.providers.registry import (
     build_providers,
     load_provider_factories,
 )
+from simulator.storage.factory import AnyInspection, AnyStore, Storage, open_storage
 from simulator.storage.secret_box import SecretBox, load_master_key
-from simulator.storage.sqlite_callbacks import SqliteCallbackStore
-from simulator.storage.sqlite_inspection import SqliteInspection
-from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["WORKER_KEY", "create_app", "load_profile"]
 
@@ -183,14 +181,16 @@ def _gateway_ctx(
         config.data_dir.mkdir(parents=True, exist_ok=True)
         profile = load_profile(config)
         box = SecretBox(load_master_key(config.secret_key, config.data_dir))
-        store = SqliteStore(config.database_path, box, synchronous=config.sqlite_synchronous)
-        await store.open()
+        storage = await open_storage(
+            config.database_url, config.data_dir, box, config.sqlite_synchronous
+        )
+        store = storage.store
         provider_set, chains = _provider_chains(config)
         limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
             await _restore_counts(limiter, store, clock)
-            gateway, worker = _wire(config, profile, clock, store, chains, limiter)
+            gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
             await _restore_day_counters(store, limiter, gateway, clock)
             for rule in app[FIXTURES_KEY].faults:
                 gateway.faults.add(parse_fault_rule(rule))
@@ -201,7 +201,11 @@ def _gateway_ctx(
             background = _Background([])
             background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
             background.every(2.0, _day_counter_saver(store, limiter, gateway), "day-counters")
-            background.every(config.retention_sweep_seconds, _sweeper(store, clock), "retention")
+            background.every(
+                config.retention_sweep_seconds,
+                _sweeper(store, storage.inspection, clock),
+                "retention",
+            )
             yield
             await background.stop()
             await worker.stop()
@@ -211,7 +215,7 @@ def _gateway_ctx(
         finally:
             await provider_set.aclose()
             await limiter.close()
-            await store.close()
+            await storage.close()
 
     return ctx
 
@@ -222,7 +226,7 @@ def _limiter(config: Config) -> Limiter:
     return InMemoryLimiter()
 
 
-async def _restore_counts(limiter: Limiter, store: SqliteStore, clock: SandboxClock) -> None:
+async def _restore_counts(limiter: Limiter, store: AnyStore, clock: SandboxClock) -> None:
     """Today's allowance counts, rebuilt from the stored notifications after a restart."""
     now = clock.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -239,7 +243,7 @@ async def _restore_counts(limiter: Limiter, store: SqliteStore, clock: SandboxCl
 
 
 def _day_counter_saver(
-    store: SqliteStore, limiter: Limiter, gateway: Gateway
+    store: AnyStore, limiter: Limiter, gateway: Gateway
 ) -> Callable[[], Awaitable[None]]:
     async def save() -> None:
         rows = gateway.key_usage.day_snapshot()
@@ -252,7 +256,7 @@ def _day_counter_saver(
 
 
 async def _restore_day_counters(
-    store: SqliteStore, limiter: Limiter, gateway: Gateway, clock: SandboxClock
+    store: AnyStore, limiter: Limiter, gateway: Gateway, clock: SandboxClock
 ) -> None:
     """Per-key counters cannot be rebuilt from notifications; they come from snapshots."""
     day = clock.now().strftime("%Y-%m-%d")
@@ -268,7 +272,7 @@ async def _restore_day_counters(
 class _KeyEventWriter:
     """Records key activity off the request path; a failed write only costs a log line."""
 
-    def __init__(self, store: SqliteStore, clock: SandboxClock) -> None:
+    def __init__(self, store: AnyStore, clock: SandboxClock) -> None:
         self._store = store
         self._clock = clock
         self._tasks: set[asyncio.Task[None]] = set()
@@ -287,9 +291,9 @@ class _KeyEventWriter:
             log.exception("key_event_write_failed", event=event)
 
 
-def _sweeper(store: SqliteStore, clock: SandboxClock) -> Callable[[], Awaitable[int]]:
-    inspection = SqliteInspection(store.engine)
-
+def _sweeper(
+    store: AnyStore, inspection: AnyInspection, clock: SandboxClock
+) -> Callable[[], Awaitable[int]]:
     async def sweep() -> int:
         # GET already hides rows past each service's retention; this bounds storage
         removed = 0
@@ -305,10 +309,11 @@ def _wire(
     config: Config,
     profile: Profile,
     clock: SandboxClock,
-    store: SqliteStore,
+    storage: Storage,
     chains: dict[str, ProviderChain],
     limiter: Limiter,
 ) -> tuple[Gateway, DeliveryWorker]:
+    store = storage.store
     directory = ServiceDirectory(store)
     email_domain = config.email_domain or profile.email_domain
     schemas = _schemas(profile, clock)
@@ -318,7 +323,7 @@ def _wire(
     events = ChangeFeed()
     faults = FaultBook(random=random.random)
     callback_sender = CallbackSender(
-        store=SqliteCallbackStore(store.engine),
+        store=storage.callbacks,
         directory=directory,
         clock=clock,
         schedule=config.callback_retry_schedule,
@@ -411,8 +416,8 @@ def _wire(
         limiter=limiter,
         callbacks=planner,
         callback_sender=callback_sender,
-        callback_store=SqliteCallbackStore(store.engine),
-        inspection=SqliteInspection(store.engine),
+        callback_store=storage.callbacks,
+        inspection=storage.inspection,
         events=events,
         faults=faults,
         admin_token=config.admin_token or secrets.token_urlsafe(24),
@@ -421,7 +426,7 @@ def _wire(
     return gateway, worker
 
 
-async def _load_fixtures(config: Config, store: SqliteStore, clock: SandboxClock) -> LoadedFixtures:
+async def _load_fixtures(config: Config, store: AnyStore, clock: SandboxClock) -> LoadedFixtures:
     paths = config.fixtures or (default_fixtures_dir() / "default.yaml",)
     merged = LoadedFixtures()
     for path in paths:

@@ -58,6 +58,10 @@ class Config:
     secret_key: str | None = field(default=None, repr=False)
     # SANDBOX_SQLITE_SYNCHRONOUS: NORMAL survives a process crash; FULL also a power cut
     sqlite_synchronous: str = "NORMAL"
+    # SANDBOX_DATABASE_URL: sqlite:// (default: sandbox.db in data_dir, or sqlite:///path)
+    # or postgresql://user:password@host/db, one database shared by several replicas
+    # (they must then share SANDBOX_SECRET_KEY too)
+    database_url: str | None = field(default=None, repr=False)
     timing: SimulatorTiming = field(default_factory=SimulatorTiming)
     # SANDBOX_LOG_FORMAT: console or json; SANDBOX_LOG_LEVEL: debug, info, warning
     log_format: str = "console"
@@ -133,6 +137,11 @@ class Config:
             raise ConfigError(
                 f"unknown auth scheme(s) {', '.join(unknown)}; use {sorted(_AUTH_SCHEMES)}"
             )
+        scheme = (self.database_url or "sqlite:").split(":", 1)[0].lower()
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ConfigError("database_url must start with sqlite:// or postgresql://")
+        if scheme != "sqlite" and not self.secret_key:
+            raise ConfigError("a shared database_url needs secret_key, the same on every replica")
         if self.dispatch_attempts < 1:
             raise ConfigError("dispatch_attempts must be at least 1")
 
@@ -151,6 +160,7 @@ _SIMPLE_FIELDS = {
     "admin_token": str,
     "secret_key": str,
     "sqlite_synchronous": str,
+    "database_url": str,
     "log_format": str,
     "log_level": str,
     "email_domain": str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 
 import asyncpg
@@ -119,9 +119,10 @@ class DirectoryQueries:
             key.per_day_limit,
             micros(key.revoke_after),
         )
+
         # the secret and the creation date never change once a key exists
-        await self.engine.write(
-            lambda c: c.execute(
+        def upsert(c: asyncpg.Connection) -> Awaitable[str]:
+            return c.execute(
                 "INSERT INTO api_keys (id, service_id, name, key_type, secret_ciphertext, "
                 "secret_digest, permissions, description, created_by, created_at, revoked_at, "
                 "expires_at, last_used_at, tier, per_minute_limit, per_day_limit, revoke_after) "
@@ -134,7 +135,14 @@ class DirectoryQueries:
                 "revoke_after=COALESCE(api_keys.revoke_after, excluded.revoke_after)",
                 *values,
             )
-        )
+
+        try:
+            await self.engine.write(upsert)
+        except asyncpg.UniqueViolationError:
+            # two replicas inserting one new key at once (fixtures at start-up): the loser
+            # trips over the winner's secret_digest before ON CONFLICT (id) can see its row;
+            # once the winner has committed, the same upsert finds the row and updates it
+            await self.engine.write(upsert)
 
     async def delete_key(self, key_id: str) -> None:
         await self.engine.write(lambda c: c.execute("DELETE FROM api_keys WHERE id = $1", key_id))
