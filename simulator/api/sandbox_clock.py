@@ -47,6 +47,8 @@ async def post_clock(request: web.Request) -> web.Response:
         raise BadRequestError("Give one of advance_seconds, set or reset")
     gateway.directory.invalidate()
     gateway.on_clock_moved()
+    # retries may be due now: look at once rather than at the sender's next poll
+    gateway.callback_sender.notify_due()
     return json_response(_view(request))
 
 

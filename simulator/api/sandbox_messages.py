@@ -8,6 +8,8 @@ scoped deletion so tests sharing a sandbox reset only their own data.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -41,7 +43,7 @@ async def get_messages(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        found = await gateway.inspection.find(query)
+        found = await _retained(gateway, query)
         remaining = deadline - loop.time()
         if found or remaining <= 0:
             break
@@ -52,8 +54,8 @@ async def get_messages(request: web.Request) -> web.Response:
 async def get_message(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
-    found = await gateway.inspection.find(
-        InspectionQuery(notification_id=request.match_info["notification_id"], limit=1)
+    found = await _retained(
+        gateway, InspectionQuery(notification_id=request.match_info["notification_id"], limit=1)
     )
     if not found:
         raise NotifyError("No result found", status_code=404, error="NoResultFound")
@@ -66,6 +68,34 @@ async def delete_messages(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     deleted = await gateway.inspection.delete(_query(request, for_delete=True))
     return json_response({"deleted": deleted})
+
+
+async def _retained(gateway: Gateway, query: InspectionQuery) -> list[InspectionRow]:
+    """What `find` returns, less what is past its service's retention (as GET /v2 hides it).
+
+    The sweeper deletes those rows only every SANDBOX_RETENTION_SWEEP_SECONDS; until then
+    they must not show here either, or a clock move would seem to keep them.
+    """
+    floors: dict[str, datetime | None] = {}
+
+    async def floor(service_id: str) -> datetime | None:
+        if service_id not in floors:
+            entry = await gateway.directory.entry(service_id)
+            days = entry.service.data_retention_days if entry is not None else None
+            floors[service_id] = None if days is None else now - timedelta(days=days)
+        return floors[service_id]
+
+    now = gateway.clock.now()
+    if query.service_id is not None:  # exact paging: the floor goes into the query
+        service_floor = await floor(query.service_id)
+        if service_floor is not None and (query.since is None or query.since < service_floor):
+            query = replace(query, since=service_floor)
+    kept = []
+    for row in await gateway.inspection.find(query):
+        row_floor = await floor(row.notification.service_id)
+        if row_floor is None or row.notification.created_at >= row_floor:
+            kept.append(row)
+    return kept
 
 
 def _query(request: web.Request, *, for_delete: bool = False) -> InspectionQuery:
@@ -125,7 +155,10 @@ async def _html(gateway: Gateway, row: InspectionRow) -> str | None:
     if template is None:
         return None
     return email_render.email_html(
-        template.body, n.personalisation, unsubscribe_url=n.unsubscribe_url
+        template.body,
+        n.personalisation,
+        unsubscribe_url=n.unsubscribe_url,
+        language_blocks=gateway.profile.language_blocks,
     )
 
 
@@ -158,4 +191,12 @@ def _view(row: InspectionRow, html: str | None) -> dict[str, Any]:
     }
     if html is not None:
         view["html"] = html
+    # GC's attached files (sending_method "attach"): their metadata, never their content
+    attachments = [
+        v["document"]
+        for v in n.personalisation.values()
+        if isinstance(v, dict) and isinstance(v.get("document"), dict)
+    ]
+    if attachments:
+        view["attachments"] = attachments
     return view

@@ -18,6 +18,7 @@ __all__ = [
     "CallbackSettings",
     "check_callback_settings",
     "delivery_status_payload",
+    "gc_delivery_status_payload",
     "inbound_sms_payload",
     "is_forbidden_address",
     "retry_delay",
@@ -62,13 +63,36 @@ def check_callback_settings(url: Any, token: Any, *, allow_http: bool) -> Callba
     return CallbackSettings(url=url, bearer_token=token)
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, NAT64, 6to4), which is where it goes."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour
+
+
 def is_forbidden_address(address: str) -> bool:
-    """Link-local and cloud metadata addresses: the classic SSRF targets."""
+    """Link-local and cloud metadata addresses: the classic SSRF targets.
+
+    `::ffff:169.254.169.254` reaches 169.254.169.254 but is not link-local to Python's
+    `ipaddress` (before 3.13), so an IPv4 address inside an IPv6 one is checked too.
+    """
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return True
-    return ip.is_link_local or ip in _METADATA or ip.is_multicast or ip.is_unspecified
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            candidates.append(inner)
+    return any(
+        c.is_link_local or c in _METADATA or c.is_multicast or c.is_unspecified for c in candidates
+    )
 
 
 def _time(moment: datetime | None) -> str | None:
@@ -94,6 +118,23 @@ def delivery_status_payload(
         "template_id": n.template_id,
         "template_version": n.template_version,
     }
+
+
+def gc_delivery_status_payload(
+    n: Notification,
+    status: Status,
+    completed_at: datetime,
+    sent_at: datetime | None,
+    *,
+    status_description: str,
+    provider_response: str | None,
+) -> dict[str, Any]:
+    """GC's shape (contract 8.3): no template fields, GC's two status texts instead."""
+    payload = delivery_status_payload(n, status, completed_at, sent_at)
+    del payload["template_id"], payload["template_version"]
+    payload["status_description"] = status_description
+    payload["provider_response"] = provider_response
+    return payload
 
 
 def inbound_sms_payload(text: ReceivedText) -> dict[str, Any]:

@@ -60,10 +60,15 @@ class FaultRule:
         }
 
 
+def _shown(bound: float) -> str:
+    # whole bounds in full ("1000000000", not "1e+09")
+    return str(int(bound)) if float(bound).is_integer() else f"{bound:g}"
+
+
 def _number(data: Mapping[str, Any], name: str, low: float, high: float) -> Any:
     value = data.get(name)
     if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
-        raise BadRequestError(f"{name} must be a number from {low:g} to {high:g}")
+        raise BadRequestError(f"{name} must be a number from {_shown(low)} to {_shown(high)}")
     return value
 
 
