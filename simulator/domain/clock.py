@@ -64,10 +64,12 @@ class SandboxClock:
     def set(self, moment: datetime) -> None:
         self._pinned = None
         self._offset = moment - datetime.fromtimestamp(time.time(), UTC)
+        self._last = 0  # time may move back on purpose: stamp with the new time at once
 
     def reset(self) -> None:
         self._offset = timedelta(0)
         self._pinned = None
+        self._last = 0
 
     @property
     def offset(self) -> timedelta:

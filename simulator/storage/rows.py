@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +44,21 @@ def moment(value: int | None) -> datetime | None:
     return None if value is None else utc_from_micros(value)
 
 
-def service_values(service: Service) -> tuple[Any, ...]:
+TokenCodec = Callable[[str, str], str]  # (value, service_id) -> value
+
+
+def _tokens(
+    callbacks: dict[str, dict[str, str]], service_id: str, codec: TokenCodec | None
+) -> dict[str, dict[str, str]]:
+    if codec is None:
+        return callbacks
+    return {
+        kind: {**settings, "bearer_token": codec(settings["bearer_token"], service_id)}
+        for kind, settings in callbacks.items()
+    }
+
+
+def service_values(service: Service, seal: TokenCodec | None = None) -> tuple[Any, ...]:
     settings = {
         "permissions": sorted(service.permissions),
         "prefix_sms": service.prefix_sms,
@@ -62,7 +77,8 @@ def service_values(service: Service) -> tuple[Any, ...]:
         "guest_list": list(service.guest_list),
         "limits": service.limits,
         "data_retention_days": service.data_retention_days,
-        "callbacks": service.callbacks,
+        # callback bearer tokens are secrets: sealed like API keys when a codec is given
+        "callbacks": _tokens(service.callbacks, service.id, seal),
     }
     return (
         service.id,
@@ -76,7 +92,9 @@ def service_values(service: Service) -> tuple[Any, ...]:
     )
 
 
-def service_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Service:
+def service_from_row(
+    row: sqlite3.Row | tuple[Any, ...], unseal: TokenCodec | None = None
+) -> Service:
     settings = json.loads(row[6])
     return Service(
         id=row[0],
@@ -94,7 +112,7 @@ def service_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Service:
         limits=dict(settings.get("limits", {})),
         data_retention_days=settings.get("data_retention_days", 7),
         created_at=moment(row[7]),
-        callbacks=dict(settings.get("callbacks", {})),
+        callbacks=_tokens(dict(settings.get("callbacks", {})), row[0], unseal),
     )
 
 

@@ -50,5 +50,14 @@ class SecretBox:
     def open(self, sealed: bytes, *, bound_to: str) -> str:
         return self._aead.decrypt(sealed[:12], sealed[12:], bound_to.encode()).decode()
 
+    def seal_text(self, secret: str, bound_to: str) -> str:
+        """A sealed secret as text, for JSON settings (callback bearer tokens)."""
+        return "sealed:" + base64.urlsafe_b64encode(self.seal(secret, bound_to=bound_to)).decode()
+
+    def open_text(self, value: str, bound_to: str) -> str:
+        if not value.startswith("sealed:"):
+            return value  # stored before sealing existed
+        return self.open(base64.urlsafe_b64decode(value.removeprefix("sealed:")), bound_to=bound_to)
+
     def digest(self, secret: str) -> str:
         return hmac.new(self._digest_key, secret.encode(), hashlib.sha256).hexdigest()

@@ -61,18 +61,21 @@ class SqliteStore:
     async def get_service(self, service_id: str) -> Service | None:
         def run(c: sqlite3.Connection) -> Service | None:
             row = c.execute("SELECT * FROM services WHERE id = ?", (service_id,)).fetchone()
-            return service_from_row(row) if row else None
+            return service_from_row(row, self._box.open_text) if row else None
 
         return await self.engine.read(run)
 
     async def list_services(self) -> list[Service]:
         def run(c: sqlite3.Connection) -> list[Service]:
-            return [service_from_row(r) for r in c.execute("SELECT * FROM services ORDER BY name")]
+            return [
+                service_from_row(r, self._box.open_text)
+                for r in c.execute("SELECT * FROM services ORDER BY name")
+            ]
 
         return await self.engine.read(run)
 
     async def save_service(self, service: Service) -> None:
-        values = service_values(service)
+        values = service_values(service, self._box.seal_text)
         await self.engine.write(
             lambda c: c.execute(
                 "INSERT INTO services VALUES (?, ?, ?, ?, ?, ?, ?, ?) "

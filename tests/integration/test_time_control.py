@@ -146,15 +146,6 @@ def test_advance_then_reset_returns_to_wall_time(service: LimitsService) -> None
     assert close_to(parse_time(shown["now"]), wall_now())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SandboxClock.unique_now keeps issuing times just after the latest one it gave, "
-        "so after a move back (reset, or set to an earlier moment) new notifications are "
-        "stamped in the future until wall time catches up; reset()/set() in "
-        "simulator/domain/clock.py must also clear `_last`"
-    ),
-)
 def test_a_send_after_a_reset_is_stamped_with_wall_time(service: LimitsService) -> None:
     advance_clock(service.sandbox, DAY)
     service.sms("test")

@@ -39,14 +39,14 @@ class DirectoryQueries:
         row = await self.engine.read(
             lambda c: c.fetchrow("SELECT * FROM services WHERE id = $1", service_id)
         )
-        return service_from_row(row) if row else None
+        return service_from_row(row, self._box.open_text) if row else None
 
     async def list_services(self) -> list[Service]:
         rows = await self.engine.read(lambda c: c.fetch("SELECT * FROM services ORDER BY name"))
-        return [service_from_row(r) for r in rows]
+        return [service_from_row(r, self._box.open_text) for r in rows]
 
     async def save_service(self, service: Service) -> None:
-        values = service_values(service)
+        values = service_values(service, self._box.seal_text)
         await self.engine.write(
             lambda c: c.execute(
                 f"INSERT INTO services VALUES ({placeholders(8)}) "
