@@ -114,7 +114,11 @@ def summarise_collapsed(text: str, top: int = 25) -> dict[str, Any]:
 class PySpy:
     """`py-spy record --format raw` attached to a pid for a fixed number of seconds."""
 
-    def __init__(self, binary: str, pid: int, seconds: int, out: Path, rate: int = 250) -> None:
+    def __init__(
+        self, binary: str, pid: int, seconds: int, out: Path, *, gil_only: bool, rate: int = 250
+    ) -> None:
+        """gil_only: sample only the thread holding the GIL (where Python CPU goes);
+        otherwise every non-idle thread, GIL waits and the SQLite threads' C code included."""
         self.out = out
         self.command = [
             binary,
@@ -127,6 +131,7 @@ class PySpy:
             str(rate),
             "--nonblocking",
             "--threads",
+            *(["--gil"] if gil_only else []),
             "--format",
             "raw",
             "--output",

@@ -166,6 +166,7 @@ def render(report: dict[str, Any]) -> str:
             shares = ", ".join(f"{k} {v * 100:.0f}%" for k, v in availability[when].items())
             lines.append(f"core availability at {when} (busy loop's share of a core): {shares}")
     lines.extend(notes)
+    lines.extend(f"ERROR: {error.splitlines()[0][:300]}" for error in report.get("errors", []))
     lines.extend(report.get("warnings", []))
     return "\n".join(lines)
 

@@ -7,7 +7,7 @@ import contextlib
 import random
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import structlog
@@ -28,17 +28,25 @@ from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
-from simulator.domain.models import ApiKey
+from simulator.domain.models import ApiKey, Service
+from simulator.domain.phone_rules import phone_error_text
 from simulator.domain.ports import Limiter
+from simulator.domain.profile_gc import gc_profile
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
     InvalidEmailAddress,
     InvalidPhoneNumber,
-    parse_phone_number,
     validate_email_address,
 )
 from simulator.domain.schemas import RequestSchemas
-from simulator.fixtures import LoadedFixtures, default_fixtures_dir, load_rules, read_fixtures
+from simulator.domain.simulation import SimulationRules
+from simulator.fixtures import (
+    LoadedFixtures,
+    ServiceDefaults,
+    default_fixtures_dir,
+    load_rules,
+    read_fixtures,
+)
 from simulator.gateway.auth import Authenticator
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
@@ -69,9 +77,14 @@ FIXTURES_KEY = web.AppKey("FIXTURES_KEY", LoadedFixtures)
 _CLIENT_MAX_SIZE = 16 * 1024 * 1024  # emails may be up to 2 MB, plus files
 
 
+_PROFILES: dict[str, Callable[[SimulationRules], Profile]] = {"uk": uk_profile, "ca": gc_profile}
+
+
 def load_profile(config: Config) -> Profile:
-    rules = load_rules(default_fixtures_dir() / f"simulator_{config.profile}.yaml")
-    return uk_profile(rules)
+    profile = _PROFILES[config.profile](SimulationRules())
+    # smoke-test numbers are matched in the profile's own normalised form
+    path = default_fixtures_dir() / f"simulator_{config.profile}.yaml"
+    return replace(profile, simulation=load_rules(path, profile.phones.allow_list_key))
 
 
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
@@ -92,9 +105,9 @@ def _schemas(profile: Profile, clock: SandboxClock) -> RequestSchemas:
 
     def phone_checker(raw: str) -> str | None:
         try:
-            parse_phone_number(raw)
+            profile.phones.parse(raw)
         except InvalidPhoneNumber as error:
-            return texts[error.code.value]
+            return phone_error_text(texts, error)
         return None
 
     def email_checker(raw: str) -> bool:
@@ -188,7 +201,7 @@ def _gateway_ctx(
         provider_set, chains = _provider_chains(config)
         limiter = _limiter(config)
         try:
-            app[FIXTURES_KEY] = await _load_fixtures(config, store, clock)
+            app[FIXTURES_KEY] = await _load_fixtures(config, store, clock, profile)
             await _restore_counts(limiter, store, clock)
             gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
             await _restore_day_counters(store, limiter, gateway, clock)
@@ -319,7 +332,11 @@ def _wire(
     schemas = _schemas(profile, clock)
     worker_ref: list[DeliveryWorker] = []
     key_events = _KeyEventWriter(store, clock)
-    planner = CallbackPlanner(directory)
+    planner = CallbackPlanner(
+        directory,
+        status_descriptions=profile.status_descriptions,
+        simulation=profile.simulation,
+    )
     events = ChangeFeed()
     faults = FaultBook(random=random.random)
     callback_sender = CallbackSender(
@@ -345,6 +362,8 @@ def _wire(
         on_scheduled=on_scheduled,
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
+        sms_in_flight=profile.sms_hand_off_status,
+        language_blocks=profile.language_blocks,
     )
     worker = DeliveryWorker(
         store=store,
@@ -357,6 +376,7 @@ def _wire(
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
         on_changed=events.publish,
+        sms_in_flight=profile.sms_hand_off_status,
     )
     worker_ref.append(worker)
     sender = SendService(
@@ -384,10 +404,16 @@ def _wire(
             profile.messages,
             clock,
             key_strings=KeyStringAuth(
-                store, directory, profile.messages, key_prefix=profile.key_prefix
+                store,
+                directory,
+                profile.messages,
+                key_prefix=profile.key_prefix,
+                checks_active_service=profile.full_key_checks_active_service,
             ),
-            schemes=config.auth_schemes,
+            schemes=(*config.auth_schemes, *profile.builtin_auth_schemes),
             on_key_event=key_events,
+            lenient_scheme=profile.lenient_auth_scheme,
+            skip_bad_algorithm=profile.skip_keys_on_bad_algorithm,
         ),
         sender=sender,
         reads=ReadService(
@@ -411,6 +437,11 @@ def _wire(
             clock=clock,
             default_rate_limit=profile.default_rate_limit,
             on_change=directory.invalidate,
+            messages=profile.messages,
+            phones=profile.phones,
+            prefix_sms_default=profile.prefix_sms_default,
+            extra_permissions=profile.extra_permissions,
+            extra_limits=profile.extra_limits,
         ),
         key_limits=KeyLimits(limiter, clock),
         limiter=limiter,
@@ -426,13 +457,27 @@ def _wire(
     return gateway, worker
 
 
-async def _load_fixtures(config: Config, store: AnyStore, clock: SandboxClock) -> LoadedFixtures:
-    paths = config.fixtures or (default_fixtures_dir() / "default.yaml",)
+async def _merged(
+    store: AnyStore, service: Service, declared: dict[str, frozenset[str]]
+) -> Service:
+    """The file wins for what it states; admin changes to anything else survive a restart."""
+    stored = await store.get_service(service.id)
+    if stored is None:
+        return service
+    fields = declared.get(service.id, frozenset())
+    return replace(stored, **{name: getattr(service, name) for name in fields})
+
+
+async def _load_fixtures(
+    config: Config, store: AnyStore, clock: SandboxClock, profile: Profile
+) -> LoadedFixtures:
+    paths = config.fixtures or (default_fixtures_dir() / profile.default_fixtures,)
+    defaults = ServiceDefaults(profile.default_rate_limit, profile.prefix_sms_default)
     merged = LoadedFixtures()
     for path in paths:
-        loaded = read_fixtures(path, clock)
+        loaded = read_fixtures(path, clock, defaults)
         for service in loaded.services:
-            await store.save_service(service)
+            await store.save_service(await _merged(store, service, loaded.declared))
         existing = {k.id for s in loaded.services for k in await store.get_keys(s.id)}
         for key in loaded.keys:
             if key.id not in existing:  # a revoked fixture key stays revoked across restarts

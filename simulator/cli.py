@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from simulator.cli_admin import add_admin_commands, run_admin_command
-from simulator.config import Config, ConfigError
+from simulator.config import PROFILES, Config, ConfigError
 from simulator.fixtures import FixtureError
 from simulator.logging_setup import configure_logging
 
@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--fixtures", type=Path, action="append", help="fixture file; repeatable (SANDBOX_FIXTURES)"
     )
-    serve.add_argument("--profile", choices=["uk"], help="which Notify to be (SANDBOX_PROFILE)")
+    serve.add_argument(
+        "--profile",
+        choices=list(PROFILES),
+        help="which Notify to be: uk (GOV.UK) or ca (GC Notify) (SANDBOX_PROFILE)",
+    )
     serve.add_argument("--config", type=Path, help="TOML settings file (SANDBOX_CONFIG)")
     add_admin_commands(commands)
     return parser

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Config", "ConfigError", "ProviderSettings", "SimulatorTiming"]
+__all__ = ["PROFILES", "Config", "ConfigError", "ProviderSettings", "SimulatorTiming"]
+
+PROFILES = ("uk", "ca")
 
 
 class ConfigError(ValueError):
@@ -48,9 +50,10 @@ class Config:
     port: int = 6011
     # SANDBOX_DATA_DIR: the SQLite file and the master key file live here
     data_dir: Path = Path(".sandbox")
-    # SANDBOX_FIXTURES: comma-separated fixture files; empty means fixtures/default.yaml
+    # SANDBOX_FIXTURES: comma-separated fixture files; empty means the profile's default
+    # (fixtures/default.yaml, or fixtures/default_ca.yaml for ca)
     fixtures: tuple[Path, ...] = ()
-    # SANDBOX_PROFILE: uk (GOV.UK Notify)
+    # SANDBOX_PROFILE: uk (GOV.UK Notify) or ca (GC Notify, Canada's fork)
     profile: str = "uk"
     # SANDBOX_ADMIN_TOKEN: bearer token for /sandbox/v1; generated and printed when unset
     admin_token: str | None = field(default=None, repr=False)
@@ -126,8 +129,10 @@ class Config:
     def validate(self) -> None:
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be 1-65535, got {self.port}")
-        if self.profile not in {"uk"}:
-            raise ConfigError(f"unknown profile {self.profile!r} (available: uk)")
+        if self.profile not in PROFILES:
+            raise ConfigError(
+                f"unknown profile {self.profile!r} (available: {', '.join(PROFILES)})"
+            )
         if self.log_format not in {"console", "json"}:
             raise ConfigError("log_format must be console or json")
         if self.sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:

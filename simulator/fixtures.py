@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,13 +32,28 @@ from simulator.domain.models import (
 )
 from simulator.domain.simulation import MagicOutcome, SimulationRules
 
-__all__ = ["FixtureError", "LoadedFixtures", "default_fixtures_dir", "load_rules", "read_fixtures"]
+__all__ = [
+    "FixtureError",
+    "LoadedFixtures",
+    "ServiceDefaults",
+    "default_fixtures_dir",
+    "load_rules",
+    "read_fixtures",
+]
 
 _ID_NAMESPACE = uuid.UUID("6f1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d")
 
 
 class FixtureError(ValueError):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDefaults:
+    """What a fixture service gets when the file does not say (the profile's defaults)."""
+
+    rate_limit: int = 3000
+    prefix_sms: bool = False
 
 
 @dataclass(slots=True)
@@ -48,6 +63,28 @@ class LoadedFixtures:
     templates: list[Template] = field(default_factory=list)
     received_texts: list[ReceivedText] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    # service id -> the Service fields the file states; others keep their stored values
+    declared: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+_SERVICE_FIELDS = frozenset(
+    {
+        "name",
+        "restricted",
+        "active",
+        "email_sender_local_part",
+        "rate_limit",
+        "permissions",
+        "prefix_sms",
+        "sms_senders",
+        "email_reply_to",
+        "team",
+        "guest_list",
+        "limits",
+        "data_retention_days",
+        "callbacks",
+    }
+)
 
 
 def default_fixtures_dir() -> Path:
@@ -65,12 +102,17 @@ def _read(path: Path) -> Any:
         raise FixtureError(f"{path} is not valid YAML or JSON: {error}") from error
 
 
-def load_rules(path: Path) -> SimulationRules:
+def load_rules(
+    path: Path, normalise_phone: Callable[[str], str | None] | None = None
+) -> SimulationRules:
+    """The magic recipients; smoke-test numbers are normalised as the profile matches them."""
     data = _read(path) or {}
     outcomes = data.get("outcomes", {})
     smoke = data.get("smoke_test", {})
-    from simulator.domain.recipients import normalise_phone_for_matching
+    if normalise_phone is None:
+        from simulator.domain.recipients import normalise_phone_for_matching
 
+        normalise_phone = normalise_phone_for_matching
     extras = data.get("extras", {})
     sms = [
         (str(item["suffix"]), _outcome(item))
@@ -80,7 +122,7 @@ def load_rules(path: Path) -> SimulationRules:
         address: _outcome(value if isinstance(value, Mapping) else {"status": value})
         for address, value in {**outcomes.get("email", {}), **extras.get("email", {})}.items()
     }
-    smoke_sms = [normalise_phone_for_matching(str(n)) or str(n) for n in smoke.get("sms", ())]
+    smoke_sms = [normalise_phone(str(n)) or str(n) for n in smoke.get("sms", ())]
     return SimulationRules.build(
         sms=sms, emails=emails, smoke_sms=smoke_sms, smoke_emails=smoke.get("email", ())
     )
@@ -91,23 +133,28 @@ def _outcome(item: Mapping[str, Any]) -> MagicOutcome:
         status=Status(item["status"]),
         extra_delay=float(item.get("extra_delay", 0)),
         terminal=bool(item.get("terminal", True)),
+        provider_response=item.get("provider_response"),
     )
 
 
-def read_fixtures(path: Path, clock: SandboxClock) -> LoadedFixtures:
+def read_fixtures(
+    path: Path, clock: SandboxClock, defaults: ServiceDefaults | None = None
+) -> LoadedFixtures:
     data = _read(path) or {}
     if not isinstance(data, Mapping):
         raise FixtureError(f"{path}: the top level must be a mapping with 'services'")
     loaded = LoadedFixtures(faults=[dict(rule) for rule in data.get("faults", ())])
     for index, raw in enumerate(data.get("services", ())):
         try:
-            _read_service(raw, loaded, clock)
+            _read_service(raw, loaded, clock, defaults or ServiceDefaults())
         except (KeyError, TypeError, ValueError) as error:
             raise FixtureError(f"{path}: services[{index}]: {error!r}") from error
     return loaded
 
 
-def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, clock: SandboxClock) -> None:
+def _read_service(
+    raw: Mapping[str, Any], loaded: LoadedFixtures, clock: SandboxClock, defaults: ServiceDefaults
+) -> None:
     now = clock.now()
     service_id = str(uuid.UUID(str(raw["id"])))
     service = Service(
@@ -116,9 +163,9 @@ def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, clock: Sandbox
         restricted=bool(raw.get("restricted", True)),
         active=bool(raw.get("active", True)),
         email_sender_local_part=str(raw.get("email_sender_local_part", "sandbox")),
-        rate_limit=int(raw.get("rate_limit", 3000)),
+        rate_limit=int(raw.get("rate_limit", defaults.rate_limit)),
         permissions=frozenset(raw.get("permissions", ("sms", "email", "international_sms"))),
-        prefix_sms=bool(raw.get("prefix_sms", False)),
+        prefix_sms=bool(raw.get("prefix_sms", defaults.prefix_sms)),
         sms_senders=tuple(SmsSender(**s) for s in raw.get("sms_senders", ())),
         email_reply_to=tuple(EmailReplyTo(**r) for r in raw.get("email_reply_to", ())),
         team=tuple(TeamMember(**m) for m in raw.get("team", ())),
@@ -132,6 +179,7 @@ def _read_service(raw: Mapping[str, Any], loaded: LoadedFixtures, clock: Sandbox
         },
     )
     loaded.services.append(service)
+    loaded.declared[service.id] = frozenset(raw) & _SERVICE_FIELDS
     for key in raw.get("api_keys", ()):
         loaded.keys.append(_read_key(service_id, key, now))
     for template in raw.get("templates", ()):

@@ -14,6 +14,9 @@ from simulator.domain.models import (
     Status,
     Template,
 )
+from simulator.domain.phone_rules import UK_PHONES
+from simulator.domain.profiles import Profile
+from simulator.domain.status_texts import provider_response, status_description
 
 __all__ = [
     "format_time",
@@ -29,7 +32,9 @@ def format_time(moment: datetime | None) -> str | None:
     return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _post_envelope(n: Notification, url_root: str) -> dict[str, Any]:
+def _post_envelope(
+    n: Notification, url_root: str, scheduled_for: str | None = None
+) -> dict[str, Any]:
     return {
         "id": n.id,
         "reference": n.reference,
@@ -39,38 +44,39 @@ def _post_envelope(n: Notification, url_root: str) -> dict[str, Any]:
             "version": n.template_version,
             "uri": f"{url_root}services/{n.service_id}/templates/{n.template_id}",
         },
-        "scheduled_for": None,
+        # GC echoes the string that was sent; GOV.UK never schedules
+        "scheduled_for": scheduled_for,
     }
 
 
-def _from_number(sender: str | None) -> str | None:
-    """Phone-number senders are shown as digits without '+'; names are kept as they are."""
-    if sender is None:
-        return None
-    from simulator.domain.recipients import normalise_phone_for_matching
-
-    if any(ch.isalpha() for ch in sender):
-        return sender
-    return normalise_phone_for_matching(sender) or sender
-
-
-def post_sms_body(n: Notification, url_root: str) -> dict[str, Any]:
-    body = _post_envelope(n, url_root)
-    body["content"] = {"body": n.body, "from_number": _from_number(n.sender)}
+def post_sms_body(
+    n: Notification,
+    url_root: str,
+    *,
+    profile: Profile | None = None,
+    scheduled_for: str | None = None,
+) -> dict[str, Any]:
+    body = _post_envelope(n, url_root, scheduled_for)
+    phones = profile.phones if profile else UK_PHONES
+    sender = None if n.sender is None else phones.display_sender(n.sender)
+    body["content"] = {"body": n.body, "from_number": sender}
     return body
 
 
 def post_email_body(
-    n: Notification, url_root: str, from_email: str, sanitised: dict[str, Any] | None = None
+    n: Notification,
+    url_root: str,
+    from_email: str,
+    sanitised: dict[str, Any] | None = None,
+    *,
+    profile: Profile | None = None,
+    scheduled_for: str | None = None,
 ) -> dict[str, Any]:
-    body = _post_envelope(n, url_root)
-    body["content"] = {
-        "from_email": from_email,
-        "body": n.body,
-        "subject": n.subject,
-        "one_click_unsubscribe_url": n.unsubscribe_url,
-    }
-    body["sanitised_content"] = sanitised or {}
+    body = _post_envelope(n, url_root, scheduled_for)
+    body["content"] = {"from_email": from_email, "body": n.body, "subject": n.subject}
+    if profile is None or profile.unsubscribe_links:  # GC has neither field
+        body["content"]["one_click_unsubscribe_url"] = n.unsubscribe_url
+        body["sanitised_content"] = sanitised or {}
     return body
 
 
@@ -92,7 +98,9 @@ def _cost(n: Notification, sms_rate: float) -> dict[str, Any]:
     }
 
 
-def notification_body(n: Notification, url_root: str, *, sms_rate: float) -> dict[str, Any]:
+def notification_body(
+    n: Notification, url_root: str, *, sms_rate: float, profile: Profile | None = None
+) -> dict[str, Any]:
     is_email = n.type is NotificationType.EMAIL
     body: dict[str, Any] = {
         "id": n.id,
@@ -119,11 +127,16 @@ def notification_body(n: Notification, url_root: str, *, sms_rate: float) -> dic
         "created_by_name": None,
         "sent_at": format_time(n.sent_at),
         "completed_at": format_time(n.completed_at),
-        "scheduled_for": None,
+        "scheduled_for": format_time(n.scheduled_for),
         "postage": n.postage,
-        "one_click_unsubscribe_url": n.unsubscribe_url,
     }
-    body.update(_cost(n, sms_rate))
+    if profile is None or profile.unsubscribe_links:
+        body["one_click_unsubscribe_url"] = n.unsubscribe_url
+    if profile is None or profile.cost_data:
+        body.update(_cost(n, sms_rate))
+    if profile is not None and profile.status_descriptions is not None:
+        body["status_description"] = status_description(n, profile.status_descriptions)
+        body["provider_response"] = provider_response(n, profile.simulation)
     return body
 
 

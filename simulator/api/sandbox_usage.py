@@ -29,7 +29,7 @@ async def get_usage(request: web.Request) -> web.Response:
         }
         for channel in _CHANNELS
     }
-    if service.restricted:
+    if service.restricted and gateway.profile.allowances is None:  # GC has no trial total
         channels["total"] = {
             "used": used.get("total", 0),
             "limit": gateway.profile.trial_daily_limit,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -13,6 +14,7 @@ from simulator.api.presenters import notification_body, post_email_body, post_sm
 from simulator.api.v2_auth import authenticate, remember_rate, url_root, v2_query, v2_query_pairs
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
+from simulator.domain.profiles import Profile
 
 __all__ = ["get_notification", "get_notifications", "post_notification"]
 
@@ -21,32 +23,69 @@ _SENDABLE = {"sms": NotificationType.SMS, "email": NotificationType.EMAIL}
 
 async def post_notification(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
+    profile = gateway.profile
     principal = await authenticate(request, "send")
     type_name = request.match_info["notification_id"]
-    admission = await gateway.sender.admit(principal, type_name)
-    remember_rate(request, admission.rate)
+    admission = None
+    if profile.admit_before_body:  # GOV.UK: rate and allowance before the body is read
+        admission = await gateway.sender.admit(principal, type_name)
+        remember_rate(request, admission.rate)
     try:
-        notification_type = _SENDABLE.get(type_name)
-        if notification_type is None:
-            if type_name == "letter":
-                raise BadRequestError(
-                    gateway.profile.messages.service_not_allowed.format(plural="letters")
-                )
-            # real Notify answers 500 here; the sandbox answers the route-level 404
-            raise RouteError(404, gateway.profile.messages.route_not_found)
-        body = parse_json_body(await request.read())
-        if is_not_json(body):
-            raise BadRequestError(gateway.profile.messages.invalid_json)
+        if profile.admit_before_body:
+            notification_type = _sendable(type_name, profile)
+            body = await _read_body(request, profile)
+        else:  # GC reads the body before it looks at the type
+            body = await _read_body(request, profile)
+            notification_type = _sendable(type_name, profile)
     except BaseException:
-        await gateway.sender.release(admission)
+        if admission is not None:
+            await gateway.sender.release(admission)
         raise
     outcome = await gateway.sender.send(principal, notification_type, body, admission)
+    remember_rate(request, outcome.rate)
     root = url_root(request)
+    scheduled = outcome.scheduled_for
     if notification_type is NotificationType.SMS:
-        payload = post_sms_body(outcome.notification, root)
+        payload = post_sms_body(
+            outcome.notification, root, profile=profile, scheduled_for=scheduled
+        )
     else:
-        payload = post_email_body(outcome.notification, root, outcome.from_email or "")
+        payload = post_email_body(
+            outcome.notification,
+            root,
+            outcome.from_email or "",
+            profile=profile,
+            scheduled_for=scheduled,
+        )
     return json_response(payload, status=201)
+
+
+def _sendable(type_name: str, profile: Profile) -> NotificationType:
+    notification_type = _SENDABLE.get(type_name)
+    if notification_type is None:
+        if type_name == "letter":
+            raise BadRequestError(profile.messages.service_not_allowed.format(plural="letters"))
+        # real Notify answers 500 here; the sandbox answers the route-level 404
+        raise RouteError(404, profile.messages.route_not_found)
+    return notification_type
+
+
+async def _read_body(request: web.Request, profile: Profile) -> Any:
+    # GC's Flask get_json() insists on a JSON Content-Type; GOV.UK's ignores it
+    if profile.json_content_type_required and not _is_json_type(request.content_type):
+        raise BadRequestError(profile.messages.unsupported_media_type, 415)
+    body = parse_json_body(await request.read())
+    if is_not_json(body):
+        raise BadRequestError(profile.messages.invalid_json)
+    return body
+
+
+def _is_json_type(mimetype: str) -> bool:
+    # werkzeug's is_json: application/json or any application/*+json
+    mimetype = mimetype.lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
 
 
 async def get_notification(request: web.Request) -> web.Response:
@@ -56,8 +95,11 @@ async def get_notification(request: web.Request) -> web.Response:
     if not _is_uuid(notification_id):
         raise ValidationError(["notification_id is not a valid UUID"])
     notification = await gateway.reads.notification(principal, notification_id)
+    profile = gateway.profile
     return json_response(
-        notification_body(notification, url_root(request), sms_rate=gateway.profile.sms_rate)
+        notification_body(
+            notification, url_root(request), sms_rate=profile.sms_rate, profile=profile
+        )
     )
 
 
@@ -81,10 +123,13 @@ async def get_notifications(request: web.Request) -> web.Response:
     links = {"current": _with_query(base, pairs)}
     if found:
         links["next"] = _with_query(base, _replace_older_than(pairs, found[-1].id))
-    rate = gateway.profile.sms_rate
+    profile = gateway.profile
+    rate = profile.sms_rate
     return json_response(
         {
-            "notifications": [notification_body(n, root, sms_rate=rate) for n in found],
+            "notifications": [
+                notification_body(n, root, sms_rate=rate, profile=profile) for n in found
+            ],
             "links": links,
         }
     )

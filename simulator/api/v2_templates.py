@@ -60,18 +60,22 @@ async def post_template_preview(request: web.Request) -> web.Response:
     missing = templating.missing_personalisation(personalisation, *texts)
     if missing:
         raise BadRequestError(
-            gateway.profile.messages.missing_personalisation.format(names=", ".join(missing))
+            gateway.profile.messages.missing_personalisation.format(
+                names=", ".join(missing), template_id=template.id
+            )
         )
-    return json_response(_preview(template, personalisation))
+    return json_response(_preview(template, personalisation, gateway.profile.language_blocks))
 
 
-def _preview(template, personalisation) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _preview(template, personalisation, language_blocks) -> dict[str, object]:  # type: ignore[no-untyped-def]
     if template.type is NotificationType.SMS:
         body, html, subject = sms.render_sms_body(template.body, personalisation), None, None
     else:
         body = email_render.email_body(template.body, personalisation)
         subject = email_render.email_subject(template.subject or "", personalisation)
-        html = email_render.email_html(template.body, personalisation)
+        html = email_render.email_html(
+            template.body, personalisation, language_blocks=language_blocks
+        )
     return {
         "id": template.id,
         "type": template.type.value,

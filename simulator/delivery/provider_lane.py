@@ -44,7 +44,12 @@ class ProviderLane:
         on_scheduled: Callable[[datetime], None],
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
+        sms_in_flight: Status | None = None,
+        language_blocks: bool = False,
     ) -> None:
+        self._language_blocks = language_blocks  # GC's [[fr]]/[[en]]/[[rtl]] in email
+        # GC shows every handed-off SMS as `sent` while its receipt is awaited
+        self._sms_in_flight = sms_in_flight
         self._callbacks = callbacks
         self._on_callback_queued = on_callback_queued
         self._store = store
@@ -125,9 +130,17 @@ class ProviderLane:
             reply_to=n.reply_to,
             subject=n.subject or "",
             plain_text=email_render.email_plain_text(
-                template.body, values, unsubscribe_url=n.unsubscribe_url
+                template.body,
+                values,
+                unsubscribe_url=n.unsubscribe_url,
+                language_blocks=self._language_blocks,
             ),
-            html=email_render.email_html(template.body, values, unsubscribe_url=n.unsubscribe_url),
+            html=email_render.email_html(
+                template.body,
+                values,
+                unsubscribe_url=n.unsubscribe_url,
+                language_blocks=self._language_blocks,
+            ),
             unsubscribe_url=n.unsubscribe_url,
             reference=n.reference,
         )
@@ -135,6 +148,8 @@ class ProviderLane:
     def _hand_off(self, n: Notification, outcome: DispatchOutcome) -> Transition:
         now = self._clock.now()
         in_flight = _IN_FLIGHT.get(outcome.status)
+        if in_flight is Status.SENDING and n.type is NotificationType.SMS:
+            in_flight = self._sms_in_flight or in_flight
         common = {
             "set_sent_at": True,
             "provider": outcome.provider,
@@ -157,10 +172,13 @@ class ProviderLane:
         if self._timing.delivery_delay == 0:
             return Transition(n.id, Status.CREATED, final, now, **common)  # type: ignore[arg-type]
         # the provider answered at once; still show `sending` for a while, like Notify
+        shown = Status.SENDING
+        if n.type is NotificationType.SMS and self._sms_in_flight is not None:
+            shown = self._sms_in_flight
         return Transition(
             n.id,
             Status.CREATED,
-            Status.SENDING,
+            shown,
             now,
             next_action_at=now + timedelta(seconds=self._timing.delivery_delay),
             planned_status=final,

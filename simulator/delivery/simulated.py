@@ -13,10 +13,16 @@ __all__ = ["next_simulated_step"]
 
 
 def next_simulated_step(
-    n: Notification, outcome: MagicOutcome, timing: SimulatorTiming, now: datetime
+    n: Notification,
+    outcome: MagicOutcome,
+    timing: SimulatorTiming,
+    now: datetime,
+    *,
+    sms_in_flight: Status | None = None,
 ) -> Transition | None:
+    """``sms_in_flight``: the status every SMS shows once handed off (GC: sent)."""
     if n.status is Status.CREATED:
-        return _hand_off(n, outcome, timing, now)
+        return _hand_off(n, outcome, timing, now, sms_in_flight)
     if n.status in (Status.SENDING, Status.SENT, Status.PENDING):
         final = n.planned_status or outcome.status
         if final is n.status:  # e.g. a provider receipt already set it
@@ -27,11 +33,17 @@ def next_simulated_step(
 
 
 def _hand_off(
-    n: Notification, outcome: MagicOutcome, timing: SimulatorTiming, now: datetime
+    n: Notification,
+    outcome: MagicOutcome,
+    timing: SimulatorTiming,
+    now: datetime,
+    sms_in_flight: Status | None,
 ) -> Transition:
     in_flight = (
         Status.SENT if n.type is NotificationType.SMS and n.international else Status.SENDING
     )
+    if sms_in_flight is not None and n.type is NotificationType.SMS:
+        in_flight = sms_in_flight
     if not outcome.terminal:
         # the "stays pending" recipient: hand off, then park in its status for good
         return Transition(n.id, Status.CREATED, outcome.status, now, set_sent_at=True)

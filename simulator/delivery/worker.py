@@ -46,7 +46,9 @@ class DeliveryWorker:
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
         on_changed: Callable[[], None] = lambda: None,
+        sms_in_flight: Status | None = None,
     ) -> None:
+        self._sms_in_flight = sms_in_flight
         self._callbacks = callbacks
         self._on_changed = on_changed
         self._on_callback_queued = on_callback_queued
@@ -121,7 +123,9 @@ class DeliveryWorker:
                     claimed.append(n)
                 continue
             outcome = self._rules.outcome_for(n.type, n.to)
-            step = next_simulated_step(n, outcome, self._timing, now)
+            step = next_simulated_step(
+                n, outcome, self._timing, now, sms_in_flight=self._sms_in_flight
+            )
             if step is not None:
                 transitions.append(await self._callbacks.attach(n, step))
         if transitions:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
+from simulator.domain import block_tags
 from simulator.domain.templating import fill, normalise_whitespace
 from simulator.domain.templating import remove_whitespace_before_punctuation as _space_punct
 
@@ -695,20 +696,37 @@ def _markdown_source(filled: str) -> str:
 
 
 def email_html(
-    body_template: str, personalisation: Mapping[str, object], *, unsubscribe_url: str | None = None
+    body_template: str,
+    personalisation: Mapping[str, object],
+    *,
+    unsubscribe_url: str | None = None,
+    language_blocks: bool = False,
 ) -> str:
-    """The body HTML of the email (no wrapper document), as Notify's ``html_body``."""
+    """The body HTML of the email (no wrapper document), as Notify's ``html_body``.
+
+    ``language_blocks`` turns GC's ``[[fr]]``, ``[[en]]`` and ``[[rtl]]`` blocks into divs.
+    """
     content = _with_unsubscribe(body_template, unsubscribe_url)
     filled = fill(content, personalisation, list_style="markdown", escape_html=True)
-    return _nice_typography(_HTML.blocks(_parse_blocks(_markdown_source(filled))))
+    source = _markdown_source(filled)
+    if not language_blocks:
+        return _nice_typography(_HTML.blocks(_parse_blocks(source)))
+    rendered = _HTML.blocks(_parse_blocks(block_tags.fence_tags(source)))
+    return _nice_typography(block_tags.tags_to_divs(rendered))
 
 
 def email_plain_text(
-    body_template: str, personalisation: Mapping[str, object], *, unsubscribe_url: str | None = None
+    body_template: str,
+    personalisation: Mapping[str, object],
+    *,
+    unsubscribe_url: str | None = None,
+    language_blocks: bool = False,
 ) -> str:
     """The text/plain part, as Notify's ``PlainTextEmailTemplate``; ends with one newline."""
     content = _with_unsubscribe(body_template, unsubscribe_url)
     filled = fill(content, personalisation, list_style="markdown")
+    if language_blocks:  # plain text has no divs: the markers just go
+        filled = block_tags.remove_tags(filled)
     rendered = _PLAIN.blocks(_parse_blocks(_markdown_source(filled)))
     return html.unescape(_nice_typography(rendered)).lstrip() + "\n"
 

@@ -24,8 +24,7 @@ _HEADERS_DOC = f"{GC_DOCS}/start.html#headers."
 # werkzeug's own descriptions, which GC's handlers put after their prefix
 _BAD_REQUEST = "The browser (or proxy) sent a request that this server could not understand."
 _NOT_JSON = (
-    "Did not attempt to load JSON data because the request Content-Type was not "
-    "'application/json'."
+    "Did not attempt to load JSON data because the request Content-Type was not 'application/json'."
 )
 
 
@@ -96,13 +95,14 @@ GC_LIMIT_TEXTS: dict[str, tuple[str, str]] = {
 # contract 3.2: GC's attachment checks, reported as ValidationError items
 GC_FILE_TEXTS: dict[str, str] = {
     "too_many": "File number exceed allowed limits of {limit} with number of {count}.",
-    "too_big": "{key} : File size for {filename} is {size} and greater than allowed limit of {limit}.",
+    "too_big": (
+        "{key} : File size for {filename} is {size} and greater than allowed limit of {limit}."
+    ),
     "bad_base64": "{key} : {detail} : Error decoding base64 field",
     "personalisation_too_big": (
         "Personalisation variables size of {size} bytes is greater than allowed limit of "
         "{limit} bytes."
     ),
-    "not_allowed": "Service is not allowed to send documents",
 }
 
 _IN_TRANSIT = "In transit"

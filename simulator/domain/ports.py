@@ -160,9 +160,18 @@ class Limiter(Protocol):
         self, bucket: str, *, per_minute: int, capacity: int, now: float
     ) -> RateDecision: ...
     async def reserve(
-        self, service_id: str, day: str, limits: Sequence[tuple[str, int]]
+        self,
+        service_id: str,
+        day: str,
+        limits: Sequence[tuple[str, int]],
+        *,
+        ttl_seconds: int = 90_000,
     ) -> Reservation | tuple[str, int]:
-        """Take one place in each (channel, limit), or return the (channel, limit) that is full."""
+        """Take one place in each (channel, limit), or return the (channel, limit) that is full.
+
+        ``day`` names the period ("2026-11-22", or GC's fiscal year "fy2026"); shared
+        counters are kept for ``ttl_seconds``.
+        """
         ...
 
     async def release(self, reservation: Reservation) -> None: ...

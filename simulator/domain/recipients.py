@@ -25,6 +25,7 @@ __all__ = [
     "InvalidPhoneNumber",
     "PhoneErrorCode",
     "PhoneNumber",
+    "is_billable_country_code",
     "is_uk_tv_number",
     "normalise_email_for_matching",
     "normalise_phone_for_matching",
@@ -47,16 +48,24 @@ class PhoneErrorCode(enum.StrEnum):
     UNSUPPORTED_EMERGENCY_NUMBER = "UNSUPPORTED_EMERGENCY_NUMBER"
     # Permission stage only: Notify answers BadRequestError, not InvalidPhoneError, for this one.
     INTERNATIONAL_NOT_ALLOWED = "INTERNATIONAL_NOT_ALLOWED"
+    # GC Notify's North American rules (contract 5.1, GC list)
+    NOT_VALID_INTERNATIONAL = "NOT_VALID_INTERNATIONAL"
+    NOT_VALID_LOCAL = "NOT_VALID_LOCAL"
+    NOT_VALID_NUMBER = "NOT_VALID_NUMBER"
+    NUMBER_NONE = "NUMBER_NONE"
+    COUNTRY_NOT_SUPPORTED = "COUNTRY_NOT_SUPPORTED"  # its text names the prefix
 
 
 class InvalidPhoneNumber(ValueError):
     """A phone number failed validation; ``code`` says which rule."""
 
     code: PhoneErrorCode
+    prefix: str | None  # the country prefix, for COUNTRY_NOT_SUPPORTED
 
-    def __init__(self, code: PhoneErrorCode) -> None:
+    def __init__(self, code: PhoneErrorCode, prefix: str | None = None) -> None:
         # PhoneErrorCode(...) also accepts the plain string that pickling passes back in.
         self.code = PhoneErrorCode(code)
+        self.prefix = prefix
         super().__init__(self.code.value)
 
 
@@ -205,6 +214,11 @@ def normalise_phone_for_matching(raw: str) -> str | None:
         return _parse_cached(raw).normalised
     except InvalidPhoneNumber:
         return None
+
+
+def is_billable_country_code(prefix: str) -> bool:
+    """Whether a country prefix is in Notify's international billing table."""
+    return prefix in _BILLING_PREFIXES
 
 
 def is_uk_tv_number(normalised: str) -> bool:

@@ -38,6 +38,7 @@ __all__ = [
     "RequestSchemas",
     "ScheduleTexts",
     "SchemaError",
+    "parse_scheduled_for",
     "validate_file_upload",
 ]
 
@@ -272,6 +273,11 @@ def _parse_iso8601(text: str) -> datetime:
         int(g["second"] or 0),
         int(Decimal(f"0.{g['fraction'] or 0}") * 1_000_000),
     )
+
+
+def parse_scheduled_for(text: str) -> datetime:
+    """A valid ``scheduled_for`` as an aware UTC moment, read as the schema check reads it."""
+    return _parse_iso8601(text).replace(tzinfo=UTC)
 
 
 def _naive_utc(moment: datetime) -> datetime:

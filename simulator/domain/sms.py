@@ -154,6 +154,11 @@ class RenderedSms:
     content_count: int  # Notify's count for the 918 limit and its error text (no prefix)
     fragment_count: int  # billable_units, counted on ``message``
 
+    @property
+    def message_bytes(self) -> int:
+        """GC's count for its 612 limit: UTF-8 bytes of the sanitised, prefixed message."""
+        return len(self.message.encode("utf-8"))
+
 
 def render_sms(
     template_body: str, personalisation: Mapping[str, object], *, prefix: str | None = None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from simulator.domain.models import Service
 from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
+
+PhoneKey = Callable[[str], "str | None"]
 
 __all__ = ["AllowList", "AllowListCache", "build_allow_list"]
 
@@ -22,7 +25,9 @@ class AllowList:
         return normalised in self.emails
 
 
-def build_allow_list(service: Service) -> AllowList:
+def build_allow_list(
+    service: Service, phone_key: PhoneKey = normalise_phone_for_matching
+) -> AllowList:
     """Team members plus the guest list, normalised the way recipients are."""
     entries: list[str] = list(service.guest_list)
     for member in service.team:
@@ -32,7 +37,7 @@ def build_allow_list(service: Service) -> AllowList:
         if "@" in entry:
             emails.add(normalise_email_for_matching(entry))
         else:
-            number = normalise_phone_for_matching(entry)
+            number = phone_key(entry)
             if number:
                 phones.add(number)
     return AllowList(frozenset(phones), frozenset(emails))
@@ -41,9 +46,12 @@ def build_allow_list(service: Service) -> AllowList:
 class AllowListCache:
     """Normalising phone numbers is costly; do it once per distinct service shape."""
 
-    def __init__(self, max_entries: int = 1024) -> None:
+    def __init__(
+        self, max_entries: int = 1024, phone_key: PhoneKey = normalise_phone_for_matching
+    ) -> None:
         self._entries: dict[tuple[object, ...], AllowList] = {}
         self._max = max_entries
+        self._phone_key = phone_key
 
     def for_service(self, service: Service) -> AllowList:
         signature = (service.id, service.team, service.guest_list)
@@ -51,5 +59,5 @@ class AllowListCache:
         if cached is None:
             if len(self._entries) >= self._max:
                 self._entries.clear()
-            cached = self._entries[signature] = build_allow_list(service)
+            cached = self._entries[signature] = build_allow_list(service, self._phone_key)
         return cached

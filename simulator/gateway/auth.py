@@ -64,7 +64,13 @@ class Authenticator:
         key_strings: KeyStringAuth | None = None,
         schemes: Collection[str] = (),
         on_key_event: KeyEventSink | None = None,
+        lenient_scheme: bool = False,
+        skip_bad_algorithm: bool = False,
     ) -> None:
+        # GC: schemes are matched as case-insensitive prefixes, and a key signed with
+        # another algorithm is passed over rather than refused (contract 1.4)
+        self._lenient = lenient_scheme
+        self._skip_bad_algorithm = skip_bad_algorithm
         self._directory = directory
         self._messages = messages
         self._clock = clock
@@ -103,6 +109,13 @@ class Authenticator:
             if query_key and "query" in self._schemes:
                 return "query", query_key
             return None
+        lowered_header = header.lower()
+        if (
+            self._lenient
+            and lowered_header.startswith("apikey-v1")
+            and "apikey-v1" in self._schemes
+        ):
+            return "apikey-v1", header[len("apikey-v1") + 1 :].strip()
         scheme, _, value = header.partition(" ")
         lowered = scheme.lower()
         if lowered == "apikey-v1" and "apikey-v1" in self._schemes:
@@ -117,6 +130,10 @@ class Authenticator:
         texts = self._messages
         if not header:
             raise AuthError(texts.no_token, 401)
+        if self._lenient:
+            if not header.lower().startswith("bearer"):
+                raise AuthError(texts.bearer_required, 401)
+            return header[len("bearer") + 1 :].strip()
         # Notify title-cases the first seven characters: bearer/BEARER pass, one space only
         if header[:7].title() != "Bearer ":
             raise AuthError(texts.bearer_required, 401)
@@ -175,8 +192,12 @@ class Authenticator:
             claims = jwt.decode(
                 token.strip(), options={"verify_signature": False}, algorithms=["HS256"]
             )
-        except jwt.PyJWTError as error:
+        except jwt.DecodeError as error:
             raise AuthError(self._messages.bad_token) from error
+        except jwt.PyJWTError as error:
+            detail = self._messages.token_error
+            text = detail.format(detail=error) if detail else self._messages.bad_token
+            raise AuthError(text) from error
         if not isinstance(claims, dict) or "iss" not in claims:
             raise AuthError(self._messages.no_iss)
         return claims["iss"]
@@ -219,6 +240,8 @@ class Authenticator:
         except jwt.DecodeError as error:
             raise _SignatureMismatch from error
         except jwt.InvalidAlgorithmError as error:
+            if self._skip_bad_algorithm:
+                raise _SignatureMismatch from error
             raise AuthError(texts.bad_algorithm) from error
         except jwt.InvalidTokenError as error:
             raise AuthError(texts.bad_token) from error
@@ -238,7 +261,7 @@ class Authenticator:
     def _check_full_key(self, key: ApiKey) -> None:
         # as with JWTs, a key revoked over 7 days ago is no longer known at all
         if not self._visible_keys([key]):
-            raise AuthError(self._messages.key_not_found)
+            raise AuthError(self._messages.full_key_not_found)
         self._check_key_usable(key)
 
     def _check_key_usable(self, key: ApiKey) -> None:

@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from simulator.domain.callbacks import (
     CallbackRecord,
     delivery_status_payload,
+    gc_delivery_status_payload,
     inbound_sms_payload,
     triggers_delivery_callback,
 )
 from simulator.domain.models import Notification, ReceivedText, Status
 from simulator.domain.ports import Transition
+from simulator.domain.simulation import SimulationRules
+from simulator.domain.status_texts import provider_response, status_description
 from simulator.gateway.directory import ServiceDirectory
 
 __all__ = ["CallbackPlanner"]
 
 
 class CallbackPlanner:
-    def __init__(self, directory: ServiceDirectory) -> None:
+    def __init__(
+        self,
+        directory: ServiceDirectory,
+        *,
+        status_descriptions: Mapping[str, Mapping[str, str]] | None = None,
+        simulation: SimulationRules | None = None,
+    ) -> None:
         self._directory = directory
+        # set (GC): payloads carry status_description and provider_response
+        self._descriptions = status_descriptions
+        self._simulation = simulation or SimulationRules()
 
     async def _configured(self, service_id: str, kind: str) -> bool:
         entry = await self._directory.entry(service_id)
@@ -39,8 +53,22 @@ class CallbackPlanner:
             service_id=n.service_id,
             kind="delivery_status",
             subject_id=n.id,
-            payload=delivery_status_payload(n, status, at, sent_at),
+            payload=self._payload(n, status, at, sent_at),
             created_at=at,
+        )
+
+    def _payload(
+        self, n: Notification, status: Status, at: datetime, sent_at: datetime | None
+    ) -> dict[str, Any]:
+        if self._descriptions is None:
+            return delivery_status_payload(n, status, at, sent_at)
+        return gc_delivery_status_payload(
+            n,
+            status,
+            at,
+            sent_at,
+            status_description=status_description(n, self._descriptions, status),
+            provider_response=provider_response(n, self._simulation, status),
         )
 
     async def attach(self, n: Notification, t: Transition) -> Transition:

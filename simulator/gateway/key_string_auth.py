@@ -37,7 +37,10 @@ class KeyStringAuth:
         messages: Messages,
         *,
         key_prefix: str = "",
+        checks_active_service: bool = True,
     ) -> None:
+        # GC's ApiKey-v1 never looks at the service; its sends say "Service is suspended"
+        self._checks_active = checks_active_service
         self._finder = finder
         self._directory = directory
         self._messages = messages
@@ -50,20 +53,20 @@ class KeyStringAuth:
 
         full_key = self._decode(scheme, value)
         if self._prefix and not full_key.startswith(self._prefix):
-            raise AuthError("Invalid token: Enter your full API key")
+            raise AuthError(self._messages.full_key_required)
         secret = full_key[-36:]
         stored = await self._finder.find_key_by_secret(secret)
         if stored is None or not hmac.compare_digest(stored.secret, secret):
-            raise AuthError(self._messages.key_not_found)
+            raise AuthError(self._messages.full_key_not_found)
         if (
             len(full_key) < _MIN_LENGTH + len(self._prefix)
             or full_key[-73:-37] != stored.service_id
         ):
-            raise AuthError("Invalid token: Enter your full API key")
+            raise AuthError(self._messages.full_key_required)
         entry = await self._directory.entry(stored.service_id)
         if entry is None:
             raise AuthError(self._messages.service_not_found)
-        if not entry.service.active:
+        if self._checks_active and not entry.service.active:
             raise AuthError(self._messages.service_archived)
         key = next((k for k in entry.keys if k.id == stored.id), stored)
         check_usable(key)

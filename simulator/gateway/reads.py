@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from simulator.domain.clock import Clock
-from simulator.domain.errors import NotifyError
+from simulator.domain.errors import NotifyError, RouteError
 from simulator.domain.messages import Messages
 from simulator.domain.models import Notification, ReceivedText, Status, Template
 from simulator.domain.ports import ListQuery, NotificationStore
@@ -21,6 +21,8 @@ _FAILED = (
     Status.VALIDATION_FAILED,
     Status.VIRUS_SCAN_FAILED,
     Status.RETURNED_LETTER,
+    Status.PROVIDER_FAILURE,  # GC only
+    Status.PII_CHECK_FAILED,
 )
 _ALIASES: dict[str, tuple[Status, ...]] = {
     "failed": _FAILED,
@@ -28,17 +30,26 @@ _ALIASES: dict[str, tuple[Status, ...]] = {
     "received": (Status.DELIVERED,),
 }
 _ALL_CURRENT = frozenset(s for s in Status if s is not Status.FAILED)
+_KNOWN = frozenset(s.value for s in Status)
 
 
-def expand_statuses(requested: list[str]) -> list[str]:
-    """Notify's aliases; asking for every status means no filter at all."""
+def expand_statuses(requested: list[str], every: frozenset[Status] = _ALL_CURRENT) -> list[str]:
+    """Notify's aliases; asking for every status means no filter at all.
+
+    A name that is no status (GC's "accepted, received") filters on itself: nothing matches.
+    """
     expanded: set[Status] = set()
+    unknown: set[str] = set()
     for name in requested:
-        # not `.get(name, (Status(name),))`: the default is built even for an alias
-        expanded.update(_ALIASES[name] if name in _ALIASES else (Status(name),))
-    if expanded >= _ALL_CURRENT:
+        if name in _ALIASES:
+            expanded.update(_ALIASES[name])
+        elif name in _KNOWN:
+            expanded.add(Status(name))
+        else:
+            unknown.add(name)
+    if expanded >= every:
         return []
-    return sorted(s.value for s in expanded)
+    return sorted({s.value for s in expanded} | unknown)
 
 
 class ReadService:
@@ -68,6 +79,8 @@ class ReadService:
             principal.service.id, notification_id, self._retention_floor(principal)
         )
         if found is None:
+            if self._texts.notification_not_found:  # GC: a bare body, not the v2 envelope
+                raise RouteError(404, self._texts.notification_not_found)
             raise self._not_found()
         return found
 

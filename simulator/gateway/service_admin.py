@@ -18,12 +18,12 @@ from simulator.domain.models import (
     TeamMember,
     Template,
 )
+from simulator.domain.phone_rules import UK_PHONES, PhoneRules, phone_error_text
 from simulator.domain.recipients import (
     InvalidEmailAddress,
     InvalidPhoneNumber,
     normalise_email_for_matching,
     normalise_phone_for_matching,
-    parse_phone_number,
     validate_email_address,
 )
 from simulator.storage.sqlite_store import SqliteStore
@@ -54,12 +54,14 @@ def _email(value: Any, field: str) -> str:
         raise BadRequestError(f"{field} Not a valid email address") from error
 
 
-def _phone(value: Any, field: str, texts: Messages = UK_MESSAGES) -> str:
+def _phone(
+    value: Any, field: str, texts: Messages = UK_MESSAGES, phones: PhoneRules = UK_PHONES
+) -> str:
     try:
-        parse_phone_number(value if isinstance(value, str) else "")
+        phones.parse(value if isinstance(value, str) else "")
     except InvalidPhoneNumber as error:
         # the texts a send answers with for the same number, e.g. "Not enough digits"
-        raise BadRequestError(f"{field} {texts.phone[error.code.value]}") from error
+        raise BadRequestError(f"{field} {phone_error_text(texts.phone, error)}") from error
     return str(value).strip()
 
 
@@ -72,7 +74,16 @@ class ServiceAdmin:
         default_rate_limit: int,
         on_change: Callable[[str], None],
         messages: Messages = UK_MESSAGES,
+        phones: PhoneRules = UK_PHONES,
+        prefix_sms_default: bool = False,
+        extra_permissions: frozenset[str] = frozenset(),
+        extra_limits: frozenset[str] = frozenset(),
     ) -> None:
+        # a profile's own settings (GC: upload_document, annual limits)
+        self._permissions = _PERMISSIONS | extra_permissions
+        self._limit_names = _LIMIT_CHANNELS | extra_limits
+        self._phones = phones
+        self._prefix_sms_default = prefix_sms_default
         self._store = store
         self._clock = clock
         self._default_rate_limit = default_rate_limit
@@ -102,6 +113,7 @@ class ServiceAdmin:
             restricted=True,
             email_sender_local_part=str(data.get("email_sender_local_part") or "sandbox"),
             rate_limit=self._default_rate_limit,
+            prefix_sms=self._prefix_sms_default,
             permissions=frozenset({"sms", "email", "international_sms"}),
             created_at=self._clock.now(),
         )
@@ -138,11 +150,11 @@ class ServiceAdmin:
             _email(f"{local}@example.com", field)
             return local
         if field == "limits":
-            return _limits(value)
+            return _limits(value, self._limit_names)
         if field == "permissions":
-            if not isinstance(value, list) or not set(value) <= _PERMISSIONS:
+            if not isinstance(value, list) or not set(value) <= self._permissions:
                 raise BadRequestError(
-                    f"permissions must be a list drawn from {sorted(_PERMISSIONS)}"
+                    f"permissions must be a list drawn from {sorted(self._permissions)}"
                 )
             return frozenset(value)
         if field == "sms_senders":
@@ -160,7 +172,9 @@ class ServiceAdmin:
             name=_text(data, "name") or "",
             email_address=email,
             mobile_number=(
-                _phone(mobile, "mobile_number", self._texts) if mobile is not None else None
+                _phone(mobile, "mobile_number", self._texts, self._phones)
+                if mobile is not None
+                else None
             ),
         )
         kept = [m for m in service.team if not _same_email(m.email_address, email)]
@@ -180,7 +194,7 @@ class ServiceAdmin:
         entry = (
             _email(recipient, "recipient")
             if "@" in recipient
-            else _phone(recipient, "recipient", self._texts)
+            else _phone(recipient, "recipient", self._texts, self._phones)
         )
         if any(_same_recipient(g, entry) for g in service.guest_list):
             return service
@@ -262,9 +276,9 @@ def _list(value: Any, field: str) -> list[Any]:
     return value
 
 
-def _limits(value: Any) -> dict[str, int]:
-    if not isinstance(value, dict) or not set(value) <= _LIMIT_CHANNELS:
-        raise BadRequestError(f"limits must map some of {sorted(_LIMIT_CHANNELS)} to numbers")
+def _limits(value: Any, names: set[str]) -> dict[str, int]:
+    if not isinstance(value, dict) or not set(value) <= names:
+        raise BadRequestError(f"limits must map some of {sorted(names)} to numbers")
     for channel, limit in value.items():
         if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
             raise BadRequestError(f"limits.{channel} must be a whole number")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulator.domain.allowances import is_year_period
 from simulator.domain.ports import RateDecision, Reservation
 
 __all__ = ["InMemoryLimiter"]
@@ -45,9 +46,15 @@ class InMemoryLimiter:
         return RateDecision(False, per_minute, 0, wait, (capacity - state.tokens) / rate)
 
     async def reserve(
-        self, service_id: str, day: str, limits: Sequence[tuple[str, int]]
+        self,
+        service_id: str,
+        day: str,
+        limits: Sequence[tuple[str, int]],
+        *,
+        ttl_seconds: int = 90_000,
     ) -> Reservation | tuple[str, int]:
-        if day != self._day:
+        del ttl_seconds  # counters live as long as the process
+        if day != self._day and not is_year_period(day):  # GC's fiscal years are kept
             self._forget_other_days(day)
         for channel, limit in limits:
             if self._counts.get((service_id, day, channel), 0) + 1 > limit:
@@ -65,7 +72,9 @@ class InMemoryLimiter:
     def _forget_other_days(self, day: str) -> None:
         # memory stays bounded by one day's counters however long the sandbox runs
         self._day = day
-        self._counts = {key: n for key, n in self._counts.items() if key[1] == day}
+        self._counts = {
+            key: n for key, n in self._counts.items() if key[1] == day or is_year_period(key[1])
+        }
 
     def snapshot(self, scope_prefix: str) -> list[tuple[str, str, str, int]]:
         """Counters whose scope starts with the prefix, for saving with the data."""

@@ -39,15 +39,16 @@ redis.call('EXPIRE', KEYS[1], 3600)
 return {allowed, tostring(tokens)}
 """
 
-# KEYS counters; ARGV limits (same order). Returns 0 when all were taken, else the
-# 1-based index of the first counter that is full.
+# KEYS counters; ARGV limits (same order), then the counters' lifetime in seconds.
+# Returns 0 when all were taken, else the 1-based index of the first counter that is full.
 _RESERVE = """
+local ttl = tonumber(ARGV[#KEYS + 1] or '90000')
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
   if count + 1 > tonumber(ARGV[i]) then return i end
 end
 for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, 90000) end
+  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ttl) end
 end
 return 0
 """
@@ -108,11 +109,17 @@ class RedisLimiter:
         return RateDecision(False, per_minute, 0, wait, reset)
 
     async def reserve(
-        self, service_id: str, day: str, limits: Sequence[tuple[str, int]]
+        self,
+        service_id: str,
+        day: str,
+        limits: Sequence[tuple[str, int]],
+        *,
+        ttl_seconds: int = 90_000,
     ) -> Reservation | tuple[str, int]:
         keys = [self._counter(service_id, day, channel) for channel, _ in limits]
+        args = [*(limit for _, limit in limits), ttl_seconds]
         try:
-            full = int(await self._reserve(keys=keys, args=[limit for _, limit in limits]))
+            full = int(await self._reserve(keys=keys, args=args))
         except RedisError as error:
             self._unavailable(error)
             return Reservation(service_id, day, ())  # nothing taken, nothing to give back

@@ -70,6 +70,6 @@ def test_replicas_share_notifications_and_deliver_each_once(
     assert statuses == {"delivered"}
 
     handed_over = [m for m in _messages(second, "normal") if m["provider"] == "outbox"]
-    assert sorted(str(m["notification_id"]) for m in handed_over) == sorted(
-        ids[1::2]
-    ), "each live notification is recorded exactly once, whichever replica sent it"
+    assert sorted(str(m["notification_id"]) for m in handed_over) == sorted(ids[1::2]), (
+        "each live notification is recorded exactly once, whichever replica sent it"
+    )

@@ -1,0 +1,48 @@
+"""Injected faults at send time: latency and HTTP errors act now, a forced status later."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from simulator.domain.errors import NotifyError
+from simulator.domain.faults import FaultBook, FaultRule
+from simulator.domain.messages import Messages
+from simulator.domain.models import NotificationType
+from simulator.gateway.auth import Principal
+
+__all__ = ["apply_faults"]
+
+
+async def apply_faults(
+    faults: FaultBook,
+    texts: Messages,
+    principal: Principal,
+    notification_type: NotificationType,
+    data: Mapping[str, Any],
+) -> FaultRule | None:
+    """Latency and HTTP errors act now; a forced status is returned for the plan."""
+    field = "phone_number" if notification_type is NotificationType.SMS else "email_address"
+    fired = faults.fire(principal.service.id, notification_type.value, str(data.get(field, "")))
+    forced = None
+    for rule in fired:
+        if rule.effect == "latency" and rule.latency_ms:
+            await asyncio.sleep(rule.latency_ms / 1000)
+        elif rule.effect == "http_error":
+            raise _injected_error(texts, principal, rule.http_status or 500)
+        elif forced is None:
+            forced = rule
+    return forced
+
+
+def _injected_error(texts: Messages, principal: Principal, status: int) -> NotifyError:
+    if status == 429:
+        key_type = principal.key.key_type.shouty
+        text = texts.rate_limited.format(key_type=key_type, limit=principal.service.rate_limit)
+        return NotifyError(
+            text, status_code=429, error="RateLimitError", headers={"Retry-After": "1"}
+        )
+    if status == 503:
+        return NotifyError("Service Unavailable", status_code=503, error="ServiceUnavailableError")
+    return NotifyError("Internal server error", status_code=500, error="Exception")

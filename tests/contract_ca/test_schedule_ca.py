@@ -1,0 +1,86 @@
+"""GC honours scheduled_for (contract 3.1, 3.5, 11): up to 96 hours ahead, sent when due."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.contract_ca.support import SMS_TEMPLATE, api_error, client, poll_until, validation
+
+NAME_CODE = {"name": "Ada", "code": "1"}
+
+
+def ahead(**delta: float) -> str:
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@pytest.fixture(scope="module")
+def test(ca_sandbox):
+    return client(ca_sandbox.base_url, "test")
+
+
+def schedule(test, when: str, number: str = "+16135550123") -> dict[str, object]:
+    # the official client has no scheduled_for argument; its request builder takes extras
+    notification = {
+        "phone_number": number,
+        "template_id": SMS_TEMPLATE,
+        "personalisation": NAME_CODE,
+        "scheduled_for": when,
+    }
+    return test.post("/v2/notifications/sms", data=notification)
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (ahead(hours=-1), "scheduled_for datetime cannot be in the past"),
+        (ahead(hours=97), "scheduled_for datetime can only be up to 96 hours in the future"),
+        (
+            "tomorrow",
+            "scheduled_for datetime format is invalid. It must be a valid ISO8601 date time "
+            "format, https://en.wikipedia.org/wiki/ISO_8601",
+        ),
+    ],
+)
+def test_scheduled_for_window_texts(test, when, message) -> None:
+    assert api_error(lambda: schedule(test, when)) == validation(message)
+
+
+def test_a_send_95_hours_ahead_waits_in_created(test) -> None:
+    when = ahead(hours=95)
+    sent = schedule(test, when)
+    assert sent["scheduled_for"] == when  # echoed as sent
+    time.sleep(1.0)  # an unscheduled test send is final by now
+    got = test.get_notification_by_id(sent["id"])
+    assert (got["status"], got["sent_at"]) == ("created", None)
+    assert got["scheduled_for"] == f"{when}.000000Z"
+
+
+def test_a_scheduled_send_goes_when_due(test) -> None:
+    when = ahead(seconds=3)
+    sent = schedule(test, when)
+    time.sleep(1.0)
+    assert test.get_notification_by_id(sent["id"])["status"] == "created"
+    snapshots = poll_until(
+        lambda: test.get_notification_by_id(sent["id"]),
+        lambda n: n["status"] == "delivered",
+        timeout=10,
+    )
+    final = snapshots[-1]
+    assert final["sent_at"] >= f"{when}.000000Z"
+    assert [s["status"] for s in snapshots][-2:] == ["sent", "delivered"]
+
+
+def test_a_live_key_scheduled_send_goes_when_due(ca_sandbox) -> None:
+    live = client(ca_sandbox.base_url, "live")
+    when = ahead(seconds=2)
+    sent = schedule(live, when, "+16135550155")
+    assert live.get_notification_by_id(sent["id"])["status"] == "created"
+    final = poll_until(
+        lambda: live.get_notification_by_id(sent["id"]),
+        lambda n: n["status"] != "created",
+        timeout=10,
+    )[-1]
+    assert final["sent_at"] >= f"{when}.000000Z"
