@@ -345,6 +345,7 @@ def _wire(
         clock=clock,
         schedule=config.callback_retry_schedule,
         allow_private=config.callbacks_allow_private,
+        timeout=config.callback_timeout_seconds,
         poll_seconds=config.worker_poll_seconds,
     )
 

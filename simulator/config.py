@@ -89,6 +89,8 @@ class Config:
     strict: bool = False
     # SANDBOX_CALLBACK_RETRY_SCHEDULE: seconds between callback retries (Notify: 5 x 300)
     callback_retry_schedule: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0, 120.0)
+    # SANDBOX_CALLBACK_TIMEOUT_SECONDS: how long a callback receiver may take (Notify: 5)
+    callback_timeout_seconds: float = 5.0
     # SANDBOX_CALLBACKS_ALLOW_HTTP: accept http:// callback URLs (local use); Notify needs https
     callbacks_allow_http: bool = False
     # SANDBOX_CALLBACKS_ALLOW_PRIVATE: allow link-local and metadata addresses (SSRF guard off)
@@ -179,6 +181,7 @@ _SIMPLE_FIELDS = {
     "redis_fail_closed": bool,
     "strict": bool,
     "callback_retry_schedule": tuple,
+    "callback_timeout_seconds": float,
     "claim_lease_seconds": float,
     "callbacks_allow_http": bool,
     "callbacks_allow_private": bool,

@@ -14,7 +14,7 @@ from simulator.api.presenters import format_time, received_text_body
 from simulator.api.sandbox_services import admin_body
 from simulator.domain.callbacks import CALLBACK_KINDS, check_callback_settings
 from simulator.domain.errors import BadRequestError, NotifyError
-from simulator.domain.models import ReceivedText
+from simulator.domain.models import ReceivedText, Service
 from simulator.domain.recipients import normalise_phone_for_matching
 
 __all__ = [
@@ -88,8 +88,7 @@ async def post_inbound_sms(request: web.Request) -> web.Response:
         raise BadRequestError("user_number is not a valid phone number")
     if not isinstance(content, str) or not content:
         raise BadRequestError("content is a required property")
-    sender = service.default_sms_sender()
-    notify_number = body.get("notify_number") or (sender.sender if sender else "")
+    notify_number = body.get("notify_number") or _inbound_number(service)
     text = ReceivedText(
         id=str(uuid.uuid4()),
         service_id=service.id,
@@ -104,6 +103,15 @@ async def post_inbound_sms(request: web.Request) -> web.Response:
         gateway.callback_sender.notify_due()
     gateway.events.publish()
     return json_response({"data": received_text_body(text)}, status=201)
+
+
+def _inbound_number(service: Service) -> str:
+    """Texts arrive at a number: the first sender that is one, else the default sender."""
+    numbers = [s.sender for s in service.sms_senders if s.sender.lstrip("+").isdigit()]
+    if numbers:
+        return numbers[0]
+    default = service.default_sms_sender()
+    return default.sender if default else ""
 
 
 async def notification_callbacks(request: web.Request) -> web.Response:

@@ -66,8 +66,15 @@ async def get_message(request: web.Request) -> web.Response:
 async def delete_messages(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
-    deleted = await gateway.inspection.delete(_query(request, for_delete=True))
-    return json_response({"deleted": deleted})
+    query = _query(request, for_delete=True)
+    deleted = await gateway.inspection.delete(query)
+    body: dict[str, int] = {"deleted": deleted}
+    if set(request.query) <= {"service_id"}:
+        # a whole-service (or whole-sandbox) reset clears its received texts as well
+        body["received_texts_deleted"] = await gateway.inspection.delete_received_texts(
+            query.service_id
+        )
+    return json_response(body)
 
 
 async def _retained(gateway: Gateway, query: InspectionQuery) -> list[InspectionRow]:

@@ -27,6 +27,7 @@ __all__ = ["CallbackSender"]
 log = structlog.get_logger("simulator.callbacks")
 
 _LEASE = timedelta(seconds=60)
+_MAX_IN_FLIGHT = 64
 
 
 class _Refused(Exception):
@@ -55,6 +56,7 @@ class CallbackSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
         self.sent = 0
 
     def notify_due(self) -> None:
@@ -70,6 +72,9 @@ class CallbackSender:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        for task in self._in_flight:
+            task.cancel()
+        await self.drain()
         if self._client is not None:
             await self._client.aclose()
 
@@ -88,11 +93,31 @@ class CallbackSender:
                     await asyncio.wait_for(self._wake.wait(), self._poll)
 
     async def run_once(self) -> bool:
+        """Start every due callback; a slow receiver holds up only its own."""
         now = self._clock.now()
-        due = await self._store.claim_due(now, now + _LEASE, 100)
-        if due:
-            await asyncio.gather(*(self._deliver(c) for c in due))
-        return len(due) >= 100
+        free = _MAX_IN_FLIGHT - len(self._in_flight)
+        if free <= 0:
+            return False
+        due = await self._store.claim_due(now, now + _LEASE, min(100, free))
+        for callback in due:
+            task = asyncio.get_running_loop().create_task(self._deliver_logged(callback))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(due) >= min(100, free)
+
+    async def drain(self) -> None:
+        """Wait for the callbacks already started (tests and shutdown)."""
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _deliver_logged(self, callback: DueCallback) -> None:
+        try:
+            await self._deliver(callback)
+        except Exception:
+            # the claim lapses and the callback is tried again later
+            log.exception("callback_delivery_crashed", callback_id=callback.id)
+        finally:
+            self._wake.set()
 
     async def _deliver(self, callback: DueCallback) -> None:
         entry = await self._directory.entry(callback.service_id)

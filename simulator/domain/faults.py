@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,11 +37,15 @@ class FaultRule:
     remaining: int | None = None
     fired: int = 0
 
-    def matches(self, service_id: str, channel: str, recipient: str) -> bool:
+    def matches(self, service_id: str, channel: str, recipients: Sequence[str]) -> bool:
+        """`recipients`: the address as sent and its normalised forms; any may match."""
         return (
             (self.service_id is None or self.service_id == service_id)
             and (self.channel is None or self.channel == channel)
-            and (self.recipient is None or self.recipient.search(recipient) is not None)
+            and (
+                self.recipient is None
+                or any(self.recipient.search(r) is not None for r in recipients)
+            )
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,11 +132,11 @@ class FaultBook:
     def clear(self) -> None:
         self.rules.clear()
 
-    def fire(self, service_id: str, channel: str, recipient: str) -> list[FaultRule]:
+    def fire(self, service_id: str, channel: str, recipients: Sequence[str]) -> list[FaultRule]:
         """The rules that fire for this send; counted rules expire when used up."""
         fired = []
         for rule in list(self.rules.values()):
-            if not rule.matches(service_id, channel, recipient):
+            if not rule.matches(service_id, channel, recipients):
                 continue
             if rule.probability < 1.0 and self.random() >= rule.probability:
                 continue

@@ -10,6 +10,7 @@ from simulator.domain.errors import NotifyError
 from simulator.domain.faults import FaultBook, FaultRule
 from simulator.domain.messages import Messages
 from simulator.domain.models import NotificationType
+from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
 from simulator.gateway.auth import Principal
 
 __all__ = ["apply_faults"]
@@ -23,8 +24,11 @@ async def apply_faults(
     data: Mapping[str, Any],
 ) -> FaultRule | None:
     """Latency and HTTP errors act now; a forced status is returned for the plan."""
-    field = "phone_number" if notification_type is NotificationType.SMS else "email_address"
-    fired = faults.fire(principal.service.id, notification_type.value, str(data.get(field, "")))
+    if not faults.rules:
+        return None
+    fired = faults.fire(
+        principal.service.id, notification_type.value, _recipients(notification_type, data)
+    )
     forced = None
     for rule in fired:
         if rule.effect == "latency" and rule.latency_ms:
@@ -34,6 +38,16 @@ async def apply_faults(
         elif forced is None:
             forced = rule
     return forced
+
+
+def _recipients(notification_type: NotificationType, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """As sent, and normalised, so `07700 900777` and `+447700900777` match one pattern."""
+    if notification_type is NotificationType.SMS:
+        raw = str(data.get("phone_number", ""))
+        normalised = normalise_phone_for_matching(raw)
+        return (raw, normalised, f"+{normalised}") if normalised else (raw,)
+    raw = str(data.get("email_address", ""))
+    return (raw, normalise_email_for_matching(raw))
 
 
 def _injected_error(texts: Messages, principal: Principal, status: int) -> NotifyError:

@@ -105,6 +105,16 @@ class SqliteInspection:
 
         return await self._engine.write(run)
 
+    async def delete_received_texts(self, service_id: str | None) -> int:
+        def run(c: sqlite3.Connection) -> int:
+            if service_id is None:
+                return c.execute("DELETE FROM received_texts").rowcount
+            return c.execute(
+                "DELETE FROM received_texts WHERE service_id = ?", (service_id,)
+            ).rowcount
+
+        return await self._engine.write(run)
+
     async def purge_service_before(self, service_id: str, moment: datetime) -> int:
         cutoff = micros(moment)
 

@@ -178,6 +178,15 @@ def test_the_recipient_pattern_and_the_channel_choose_the_sends(service: LimitsS
     }
 
 
+def test_a_recipient_pattern_matches_however_the_number_is_written(
+    service: LimitsService,
+) -> None:
+    add_fault(service, effect="http_error", http_status=503, recipient=r"^\+447700900777$")
+
+    for written in ("07700900777", "07700 900 777", "+44 7700 900777"):
+        assert failure(lambda number=written: service.sms("test", number))[0] == 503
+
+
 def test_an_email_rule_leaves_texts_alone(service: LimitsService) -> None:
     add_fault(service, effect="status", status="technical-failure", channel="email")
 

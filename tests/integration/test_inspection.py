@@ -309,7 +309,7 @@ def test_a_reset_scoped_to_a_service_removes_only_its_messages(
     response = admin_call(service.sandbox, "DELETE", "/sandbox/v1/messages", service_id=service.id)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"deleted": 2}
+    assert response.json() == {"deleted": 2, "received_texts_deleted": 0}
     assert messages(service.sandbox, service_id=service.id) == []
     assert ids(messages(service.sandbox, service_id=other.id)) == [theirs["id"]]
     for sent, key in ((mine[0], "test"), (mine[1], "team")):
@@ -320,6 +320,26 @@ def test_a_reset_scoped_to_a_service_removes_only_its_messages(
         assert one(service.sandbox, sent["id"]).status_code == 404
     assert service.client("test").get_all_notifications()["notifications"] == []
     assert other.client("test").get_notification_by_id(theirs["id"])["id"] == theirs["id"]
+
+
+def test_a_service_reset_also_clears_its_received_texts(
+    service: LimitsService, inspect_sandbox: SandboxProcess
+) -> None:
+    other = new_service(inspect_sandbox)
+    for target in (service, other):
+        response = admin_call(
+            target.sandbox,
+            "POST",
+            f"/sandbox/v1/services/{target.id}/inbound-sms",
+            {"user_number": "07700900123", "content": "hello"},
+        )
+        assert response.status_code == 201, response.text
+
+    response = admin_call(service.sandbox, "DELETE", "/sandbox/v1/messages", service_id=service.id)
+
+    assert response.json() == {"deleted": 0, "received_texts_deleted": 1}
+    assert service.client("test").get_received_texts()["received_text_messages"] == []
+    assert len(other.client("test").get_received_texts()["received_text_messages"]) == 1
 
 
 def test_a_reset_by_reference_removes_only_those(service: LimitsService) -> None:

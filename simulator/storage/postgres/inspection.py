@@ -71,6 +71,18 @@ class PostgresInspection:
 
         return await self._engine.write(run)
 
+    async def delete_received_texts(self, service_id: str | None) -> int:
+        async def run(c: asyncpg.Connection) -> int:
+            if service_id is None:
+                status = await c.execute("DELETE FROM received_texts")
+            else:
+                status = await c.execute(
+                    "DELETE FROM received_texts WHERE service_id = $1", service_id
+                )
+            return int(status.split()[-1])
+
+        return await self._engine.write(run)
+
     async def purge_service_before(self, service_id: str, moment: datetime) -> int:
         cutoff = micros(moment)
 
