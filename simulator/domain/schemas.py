@@ -317,50 +317,69 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 _ANNOTATIONS = frozenset({"validationMessage", "binaryEncoding", "description", "title"})
 
 
-def _surely_valid(schema: Mapping[str, Any], instance: object, checker: FormatChecker) -> bool:
+Check = Callable[[object], bool]
+
+
+def _compile_fast_path(schema: Mapping[str, Any], checker: FormatChecker) -> Check:
+    """A closure that answers "certainly valid" for the schema, or False when unsure.
+
+    Built once per schema, so the common valid request costs a few calls instead of a
+    walk over the schema dictionary (issue 4). Unknown keywords make it always unsure,
+    and jsonschema then decides and words the errors.
+    """
+    checks: list[Check] = []
     for keyword, value in schema.items():
         if keyword in _ANNOTATIONS:
             continue
-        if keyword == "type":
-            names = [value] if isinstance(value, str) else value
-            if not any(n in _TYPES and isinstance(instance, _TYPES[n]) for n in names):
-                return False
-        elif keyword == "format":
-            if not checker.conforms(instance, value):
-                return False
-        elif keyword == "maxLength":
-            if isinstance(instance, str) and len(instance) > value:
-                return False
-        elif keyword == "pattern":
-            if isinstance(instance, str) and re.search(value, instance) is None:
-                return False
-        elif keyword == "enum":
-            if not isinstance(instance, str) or instance not in value:
-                return False
-        elif keyword == "items":
-            if isinstance(instance, list) and not all(
-                _surely_valid(value, item, checker) for item in instance
-            ):
-                return False
-        elif keyword == "required":
-            if isinstance(instance, dict) and not all(name in instance for name in value):
-                return False
-        elif keyword == "additionalProperties":
-            if value is not False or "patternProperties" in schema:
-                return False
-            known = schema.get("properties", {})
-            if isinstance(instance, dict) and not instance.keys() <= known.keys():
-                return False
-        elif keyword == "properties":
-            if isinstance(instance, dict) and not all(
-                _surely_valid(sub, instance[name], checker)
-                for name, sub in value.items()
-                if name in instance
-            ):
-                return False
-        else:
-            return False
-    return True
+        check = _keyword_check(keyword, value, schema, checker)
+        if check is None:
+            return lambda instance: False
+        checks.append(check)
+    return lambda instance: all(check(instance) for check in checks)
+
+
+def _keyword_check(
+    keyword: str, value: Any, schema: Mapping[str, Any], checker: FormatChecker
+) -> Check | None:
+    if keyword == "type":
+        kinds = tuple(_TYPES[n] for n in ([value] if isinstance(value, str) else value))
+        # bool is an int subclass; Python's isinstance matches jsonschema for our schemas
+        return lambda instance: isinstance(instance, kinds)
+    if keyword == "format":
+        return lambda instance: checker.conforms(instance, value)
+    if keyword == "maxLength":
+        return lambda instance: not isinstance(instance, str) or len(instance) <= value
+    if keyword == "pattern":
+        compiled = re.compile(value)
+        return lambda instance: not isinstance(instance, str) or bool(compiled.search(instance))
+    if keyword == "enum":
+        return lambda instance: isinstance(instance, str) and instance in value
+    if keyword == "items":
+        item = _compile_fast_path(value, checker)
+        return lambda instance: not isinstance(instance, list) or all(map(item, instance))
+    if keyword == "required":
+        names = tuple(value)
+        return lambda instance: not isinstance(instance, dict) or all(n in instance for n in names)
+    if keyword == "additionalProperties":
+        if value is not False or "patternProperties" in schema:
+            return None
+        known = frozenset(schema.get("properties", {}))
+        return lambda instance: not isinstance(instance, dict) or instance.keys() <= known
+    if keyword == "properties":
+        subs = {name: _compile_fast_path(sub, checker) for name, sub in value.items()}
+
+        def properties(instance: object) -> bool:
+            if not isinstance(instance, dict):
+                return True
+            return all(subs[name](instance[name]) for name in subs.keys() & instance.keys())
+
+        return properties
+    return None
+
+
+def _surely_valid(schema: Mapping[str, Any], instance: object, checker: FormatChecker) -> bool:
+    """The uncompiled form, kept for the property test against jsonschema."""
+    return _compile_fast_path(schema, checker)(instance)
 
 
 def _as_errors(messages: Iterable[str]) -> list[SchemaError]:
@@ -380,6 +399,7 @@ class RequestSchemas:
     __slots__ = (
         "_clock",
         "_email",
+        "_fast_paths",
         "_get_notifications",
         "_get_received_texts",
         "_get_templates",
@@ -408,6 +428,7 @@ class RequestSchemas:
             raise ValueError(f"unknown schema profile {profile!r}") from None
         self._phone = phone_checker
         self._email = email_checker
+        self._fast_paths: dict[int, Check] = {}
         self._clock = clock
         self._hours = schedule_hours_ahead
         self._texts = schedule_texts or variant.schedule_texts
@@ -520,9 +541,13 @@ class RequestSchemas:
             return []
         return _as_errors([f"{name} is not a valid UUID"])
 
-    @staticmethod
-    def _run(validator: Draft7Validator, instance: object) -> list[SchemaError]:
-        if _surely_valid(validator.schema, instance, validator.format_checker):
+    def _run(self, validator: Draft7Validator, instance: object) -> list[SchemaError]:
+        fast = self._fast_paths.get(id(validator))
+        if fast is None:
+            fast = self._fast_paths[id(validator)] = _compile_fast_path(
+                validator.schema, validator.format_checker
+            )
+        if fast(instance):
             return []
         return _as_errors(_messages(validator.iter_errors(instance)))
 

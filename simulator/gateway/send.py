@@ -9,7 +9,6 @@ between the steps: ``Profile.send_steps`` names the order, each name is a ``_ste
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from simulator.domain.attachments import file_keys, prepare_documents, validate_
 from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import BadRequestError, ValidationError
 from simulator.domain.faults import FaultBook, FaultRule
+from simulator.domain.ids import RandomIds
 from simulator.domain.masking import mask_recipient
 from simulator.domain.models import (
     ApiKey,
@@ -121,7 +121,8 @@ class SendService:
         self._content = ContentChecks(profile, directory)
         self._recipients = RecipientChecks(profile)
         self._steps = [getattr(self, f"_step_{name}") for name in profile.send_steps]
-        self.created = 0  # for /metrics
+        self.created = 0
+        self._ids = RandomIds()
 
     # -- GOV.UK's step 2, before the body is parsed --------------------------------------
     async def admit(self, principal: Principal, notification_type: str) -> Admission:
@@ -324,7 +325,7 @@ class SendService:
         assert template is not None and recipient is not None and rendered is not None
         scheduled = ctx.data.get("scheduled_for") if self._profile.honours_scheduled_for else None
         notification = Notification(
-            id=str(uuid.uuid4()),
+            id=self._ids(),
             service_id=ctx.service.id,
             api_key_id=ctx.principal.key.id,
             key_type=ctx.principal.key.key_type,

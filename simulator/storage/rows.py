@@ -24,6 +24,7 @@ from simulator.domain.models import (
 from simulator.domain.ports import MessageRecord
 
 __all__ = [
+    "DUE_COLUMNS",
     "NOTIFICATION_COLUMNS",
     "micros",
     "moment",
@@ -149,6 +150,18 @@ NOTIFICATION_COLUMNS = (
     "status_detail, scheduled_for"
 )
 NOTIFICATION_PLACEHOLDERS = ", ".join("?" * len(NOTIFICATION_COLUMNS.split(",")))
+
+# The worker's view of due rows: a test key's timeline never needs the content, so the
+# bulky columns are left out for those rows (issue 4: fewer bytes and no JSON decoding)
+_SKIPPED_FOR_TEST_KEYS = {"body": "''", "subject": "NULL", "personalisation": "NULL"}
+DUE_COLUMNS = ", ".join(
+    (
+        f"CASE WHEN key_type = 'test' THEN {_SKIPPED_FOR_TEST_KEYS[name]} ELSE {name} END"
+        if name in _SKIPPED_FOR_TEST_KEYS
+        else name
+    )
+    for name in (column.strip() for column in NOTIFICATION_COLUMNS.split(","))
+)
 
 
 def notification_values(n: Notification) -> tuple[Any, ...]:

@@ -12,6 +12,7 @@ from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import ApiKey, KeyType, Notification, ReceivedText, Service, Template
 from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
 from simulator.storage.rows import (
+    DUE_COLUMNS,
     MESSAGE_COLUMNS,
     NOTIFICATION_COLUMNS,
     NOTIFICATION_PLACEHOLDERS,
@@ -359,7 +360,7 @@ class SqliteStore:
     async def due_notifications(self, now: datetime, limit: int) -> list[Notification]:
         def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
             return c.execute(
-                f"SELECT {NOTIFICATION_COLUMNS} FROM notifications "
+                f"SELECT {DUE_COLUMNS} FROM notifications "
                 "WHERE next_action_at IS NOT NULL AND next_action_at <= ? "
                 "ORDER BY next_action_at LIMIT ?",
                 (micros(now), limit),

@@ -18,6 +18,7 @@ from simulator.storage.postgres.sql import (
 )
 from simulator.storage.postgres.transitions import apply_transition, insert_callback
 from simulator.storage.rows import (
+    DUE_COLUMNS,
     MESSAGE_COLUMNS,
     NOTIFICATION_COLUMNS,
     message_from_row,
@@ -89,7 +90,8 @@ class NotificationQueries:
         # (apply_transitions) lets only one of them act on each
         rows = await self.engine.read(
             lambda c: c.fetch(
-                f"{_SELECT} WHERE next_action_at IS NOT NULL AND next_action_at <= $1 "
+                f"SELECT {DUE_COLUMNS} FROM notifications "
+                "WHERE next_action_at IS NOT NULL AND next_action_at <= $1 "
                 "ORDER BY next_action_at LIMIT $2",
                 micros(now),
                 limit,
