@@ -48,9 +48,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--client",
         choices=CLIENTS,
-        default="aiohttp",
-        help="load generator: aiohttp.ClientSession (default) or raw, a lean asyncio HTTP/1.1 "
-        "client that leaves the server, not the generator, as the bottleneck",
+        default="raw",
+        help="load generator: raw (default), a lean asyncio HTTP/1.1 client that leaves the "
+        "server, not the generator, as the bottleneck; or aiohttp.ClientSession, which "
+        "saturates its own core before the ceiling does",
     )
     parser.add_argument(
         "--wait-quiet",
@@ -97,7 +98,8 @@ def _warnings(report_: dict[str, Any]) -> list[str]:
         elif server < 0.8:
             notes.append(
                 f"note: in {label} neither the server ({server * 100:.0f}%) nor the generator "
-                f"({client * 100:.0f}%) saturated its core; other work on the host took "
+                f"({client * 100:.0f}%) saturated its core; other processes and kernel work "
+                "charged to neither took "
                 f"{row.get('other_cpu_percent', 0):.0f} core-% (see --wait-quiet): "
                 "trust CPU ms/req over req/s there"
             )

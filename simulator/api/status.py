@@ -21,5 +21,6 @@ async def get_status(request: web.Request) -> web.Response:
             "app_version": __version__,
             "profile": gateway.profile.name,
             "db_version": gateway.store.schema_version,
+            "limits_backend": type(gateway.limiter).__name__.removesuffix("Limiter").lower(),
         }
     )

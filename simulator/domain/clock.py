@@ -26,8 +26,7 @@ def utc_micros(moment: datetime) -> int:
 
 
 def utc_from_micros(micros: int) -> datetime:
-    seconds, micro = divmod(micros, 1_000_000)
-    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micro)
+    return _EPOCH + timedelta(microseconds=micros)
 
 
 class SandboxClock:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from simulator.domain.jobs import BulkTexts
 from simulator.domain.messages import UK_MESSAGES
 
 __all__ = [
+    "GC_BULK_TEXTS",
     "GC_DOCS",
     "GC_FILE_TEXTS",
     "GC_LIMIT_TEXTS",
@@ -130,3 +132,34 @@ GC_STATUS_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "provider-failure": "No such number",
     },
 }
+
+# contract 3.9: POST /v2/notifications/bulk (GC-API post_notifications.py check_for_csv_errors)
+_REMAINING = (
+    "You only have {remaining} remaining {what} before you reach your {period} limit. "
+    "You've tried to send {count} {what}."
+)
+GC_BULK_TEXTS = BulkTexts(
+    rows_or_csv="You should specify either rows or csv",
+    csv_error="Error converting to CSV: {detail}",
+    missing_headers="Missing column headers: {names}",
+    duplicate_headers="Duplicate column headers: {names}",
+    remaining={
+        (kind, period): _REMAINING.replace("{what}", what).replace("{period}", period)
+        for kind, what in (("email", "messages"), ("sms", "sms messages"))
+        for period in ("daily", "annual")
+    },
+    too_many_rows="Too many rows. Maximum number of rows allowed is {limit}",
+    team_recipients=(
+        "You cannot send to these recipients because you used a team and safelist API key."
+    ),
+    trial_recipients=(
+        "You cannot send to these recipients because your service is in trial mode. "
+        "You can only send to members of your team and your safelist."
+    ),
+    row_errors="Some rows have errors. {errors}.",
+    row_too_long=(
+        "Row {row} - has a character count greater than {limit} characters. "
+        "Some messages may be too long due to custom content."
+    ),
+    mixed_recipients="Bulk sending to testing and non-testing numbers is not supported",
+)

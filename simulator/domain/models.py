@@ -228,6 +228,8 @@ class Notification:
     status_detail: str | None = None
     # GC honours scheduled_for: the notification waits in `created` until then
     scheduled_for: datetime | None = None
+    # GC's bulk sends: the job that created it (listed only with include_jobs=true)
+    job_id: str | None = None
 
     @property
     def completed_at(self) -> datetime | None:

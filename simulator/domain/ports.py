@@ -45,6 +45,8 @@ class ListQuery:
     older_than: str | None = None
     not_before: datetime | None = None
     limit: int = 250
+    # notifications of bulk jobs are left out unless asked for (contract 3.6)
+    include_jobs: bool = False
 
 
 @dataclass(frozen=True, slots=True)

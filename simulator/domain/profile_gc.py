@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from simulator.domain.allowances import Allowance, AllowancePlan
 from simulator.domain.attachments import AttachmentRules
+from simulator.domain.jobs import BulkRules
 from simulator.domain.messages_gc import (
+    GC_BULK_TEXTS,
     GC_FILE_TEXTS,
     GC_LIMIT_TEXTS,
     GC_MESSAGES,
@@ -109,4 +111,9 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         allowances=_PLAN,
         extra_permissions=frozenset({"upload_document"}),
         extra_limits=frozenset({"email_annual", "sms_annual"}),
+        bulk=BulkRules(texts=GC_BULK_TEXTS),
+        openapi_specs={
+            "en": "v2-notifications-api-en.yaml",
+            "fr": "v2-notifications-api-fr.yaml",
+        },
     )

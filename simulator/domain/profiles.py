@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from simulator.domain.allowances import AllowancePlan
 from simulator.domain.attachments import AttachmentRules
+from simulator.domain.jobs import BulkRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
@@ -94,6 +95,10 @@ class Profile:
     # service settings beyond GOV.UK's that the admin API accepts (GC: upload_document, ...)
     extra_permissions: frozenset[str] = frozenset()
     extra_limits: frozenset[str] = frozenset()
+    # -- GC-only routes (contract 3.9, 3.10); None: the route-level 404, as in GOV.UK
+    bulk: BulkRules | None = None  # POST /v2/notifications/bulk
+    # GET /v2/openapi-<language>: the spec file for each language, in simulator/openapi/
+    openapi_specs: Mapping[str, str] | None = None
 
 
 def uk_profile(simulation: SimulationRules) -> Profile:

@@ -71,6 +71,9 @@ class CallbackPlanner:
             provider_response=provider_response(n, self._simulation, status),
         )
 
+    async def services_with_callbacks(self) -> list[str]:
+        return await self._directory.services_with_callbacks("delivery_status")
+
     async def attach(self, n: Notification, t: Transition) -> Transition:
         """The transition, carrying the callback it owes (queued only if it applies)."""
         if t.status is t.expected:

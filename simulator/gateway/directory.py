@@ -30,6 +30,7 @@ class ServiceDirectory:
         self._ttl = ttl
         self._entries: dict[str, ServiceEntry] = {}
         self._missing: dict[str, float] = {}
+        self._callback_services: tuple[int, float, list[str]] | None = None
         self.generation = 0  # bumped on every invalidation, for caches layered above
 
     async def entry(self, service_id: str) -> ServiceEntry | None:
@@ -52,6 +53,17 @@ class ServiceDirectory:
         self._entries[service_id] = entry
         self._missing.pop(service_id, None)
         return entry
+
+    async def services_with_callbacks(self, kind: str = "delivery_status") -> list[str]:
+        """Ids of services owed callbacks of a kind; cached like everything else here."""
+        now = time.monotonic()
+        cached = self._callback_services
+        if cached is not None and cached[0] == self.generation and now - cached[1] < self._ttl:
+            return cached[2]
+        generation = self.generation
+        ids = [s.id for s in await self._store.list_services() if kind in s.callbacks]
+        self._callback_services = (generation, now, ids)
+        return ids
 
     async def template_version(
         self, service_id: str, template_id: str, version: int

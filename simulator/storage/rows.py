@@ -147,7 +147,7 @@ NOTIFICATION_COLUMNS = (
     "template_id, template_version, reference, body, subject, created_at, sent_at, updated_at, "
     "billable_units, international, rate_multiplier, sender, reply_to, unsubscribe_url, postage, "
     "personalisation, planned_status, next_action_at, attempts, provider, provider_reference, "
-    "status_detail, scheduled_for"
+    "status_detail, scheduled_for, job_id"
 )
 NOTIFICATION_PLACEHOLDERS = ", ".join("?" * len(NOTIFICATION_COLUMNS.split(",")))
 
@@ -197,6 +197,7 @@ def notification_values(n: Notification) -> tuple[Any, ...]:
         n.provider_reference,
         n.status_detail,
         micros(n.scheduled_for),
+        n.job_id,
     )
 
 
@@ -233,6 +234,7 @@ def notification_from_row(row: tuple[Any, ...]) -> Notification:
         provider_reference=row[28],
         status_detail=row[29],
         scheduled_for=moment(row[30]),
+        job_id=row[31],
     )
 
 

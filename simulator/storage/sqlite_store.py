@@ -30,6 +30,7 @@ from simulator.storage.rows import (
 )
 from simulator.storage.secret_box import SecretBox
 from simulator.storage.sqlite_engine import SqliteEngine
+from simulator.storage.sqlite_jobs import SqliteJobQueries
 from simulator.storage.transitions import apply_transition, insert_callback
 
 __all__ = ["SqliteStore"]
@@ -41,7 +42,7 @@ _KEY_COLUMNS = (
 )
 
 
-class SqliteStore:
+class SqliteStore(SqliteJobQueries):
     """Implements DirectoryStore and NotificationStore on one SQLite file."""
 
     def __init__(self, path: Path | str, secret_box: SecretBox, *, synchronous: str = "NORMAL"):
@@ -368,6 +369,24 @@ class SqliteStore:
 
         return [notification_from_row(r) for r in await self.engine.read(run)]
 
+    async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int:
+        """Move due test-key notifications to their planned final status in one statement.
+
+        For services that owe no callbacks, the last step of a simulated timeline needs
+        no Python per row (issue 4). Same compare-and-set guard: only in-flight rows move.
+        """
+        marks = ", ".join("?" * len(skip_services))
+        skip = f"AND service_id NOT IN ({marks})" if skip_services else ""
+        at = micros(now)
+        sql = (
+            "UPDATE notifications SET status = planned_status, updated_at = ?, "
+            "next_action_at = NULL WHERE next_action_at IS NOT NULL AND next_action_at <= ? "
+            "AND key_type = 'test' AND status IN ('sending', 'sent') "
+            f"AND planned_status IS NOT NULL {skip}"
+        )
+        params = (at, at, *skip_services)
+        return await self.engine.write(lambda c: c.execute(sql, params).rowcount)
+
     async def next_due_at(self) -> datetime | None:
         def run(c: sqlite3.Connection) -> int | None:
             return c.execute(
@@ -489,6 +508,8 @@ def _listing_sql(query: ListQuery) -> tuple[str, list[object]]:
     if query.key_type is not None:
         clauses.append("key_type = ?")
         params.append(query.key_type.value)
+    if not query.include_jobs:
+        clauses.append("job_id IS NULL")
     if query.template_types:
         clauses.append(f"notification_type IN ({', '.join('?' * len(query.template_types))})")
         params.extend(query.template_types)

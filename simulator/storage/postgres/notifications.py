@@ -99,6 +99,24 @@ class NotificationQueries:
         )
         return [notification_from_row(r) for r in rows]
 
+    async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int:
+        """As SqliteStore.finish_simulated: one statement for the last simulated step."""
+        at = micros(now)
+
+        async def run(c: asyncpg.Connection) -> int:
+            status = await c.execute(
+                "UPDATE notifications SET status = planned_status, updated_at = $1, "
+                "next_action_at = NULL WHERE next_action_at IS NOT NULL "
+                "AND next_action_at <= $1 AND key_type = 'test' "
+                "AND status IN ('sending', 'sent') AND planned_status IS NOT NULL "
+                "AND NOT (service_id = ANY($2::text[]))",
+                at,
+                list(skip_services),
+            )
+            return int(status.split()[-1])
+
+        return await self.engine.write(run)
+
     async def next_due_at(self) -> datetime | None:
         value = await self.engine.read(
             lambda c: c.fetchval(
@@ -233,6 +251,8 @@ def _listing_sql(query: ListQuery) -> tuple[str, list[object]]:
     ]
     if query.key_type is not None:
         clauses.append(f"key_type = {p.add(query.key_type.value)}")
+    if not query.include_jobs:
+        clauses.append("job_id IS NULL")
     if query.template_types:
         clauses.append(f"notification_type = ANY({p.add(list(query.template_types))}::text[])")
     if query.statuses:
