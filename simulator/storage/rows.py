@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from simulator.domain.clock import utc_from_micros, utc_micros
 from simulator.domain.models import (
+    ApiKey,
     EmailReplyTo,
     KeyType,
     Notification,
@@ -22,10 +23,12 @@ from simulator.domain.models import (
     Template,
 )
 from simulator.domain.ports import MessageRecord
+from simulator.storage.secret_box import SecretBox
 
 __all__ = [
     "DUE_COLUMNS",
     "NOTIFICATION_COLUMNS",
+    "key_from_row",
     "micros",
     "moment",
     "notification_from_row",
@@ -294,4 +297,28 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
         template_id=row[13],
         unsubscribe_url=row[14],
         created_at=utc_from_micros(row[15]),
+    )
+
+
+def key_from_row(row: Sequence[Any], box: SecretBox) -> ApiKey:
+    """An API key row, its secret opened (sealed to the key's id)."""
+    key_id = str(row[0])
+    return ApiKey(
+        id=key_id,
+        service_id=str(row[1]),
+        name=str(row[2]),
+        key_type=KeyType(row[3]),
+        secret=box.open(bytes(row[4]), bound_to=key_id),
+        permissions=frozenset(json.loads(str(row[5]))),
+        description=str(row[6]),
+        created_by=str(row[7]),
+        created_at=utc_from_micros(row[8]),
+        revoked_at=moment(row[9]),
+        expires_at=moment(row[10]),
+        last_used_at=moment(row[11]),
+        request_count=int(row[12]),
+        tier=row[13],
+        per_minute_limit=row[14],
+        per_day_limit=row[15],
+        revoke_after=moment(row[16]),
     )

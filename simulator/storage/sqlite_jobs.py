@@ -116,7 +116,9 @@ class SqliteJobQueries:
         """Finished jobs older than a moment (their rows are no longer needed)."""
         cutoff = micros(moment_)
         return await self.engine.write(
-            lambda c: c.execute(
-                "DELETE FROM jobs WHERE created_at < ? AND job_status = 'finished'", (cutoff,)
-            ).rowcount
+            lambda c: (
+                c.execute(
+                    "DELETE FROM jobs WHERE created_at < ? AND job_status = 'finished'", (cutoff,)
+                ).rowcount
+            )
         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from simulator.domain.callbacks import CallbackRecord
-from simulator.domain.models import ApiKey, KeyType, Notification, ReceivedText, Service, Template
+from simulator.domain.models import ApiKey, Notification, ReceivedText, Service, Template
 from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
 from simulator.storage.rows import (
     DUE_COLUMNS,
@@ -17,6 +17,7 @@ from simulator.storage.rows import (
     NOTIFICATION_COLUMNS,
     NOTIFICATION_PLACEHOLDERS,
     TEMPLATE_COLUMNS,
+    key_from_row,
     message_from_row,
     message_values,
     micros,
@@ -100,26 +101,7 @@ class SqliteStore(SqliteJobQueries):
         return [self._key_from_row(row) for row in await self.engine.read(run)]
 
     def _key_from_row(self, row: Sequence[object]) -> ApiKey:
-        key_id = str(row[0])
-        return ApiKey(
-            id=key_id,
-            service_id=str(row[1]),
-            name=str(row[2]),
-            key_type=KeyType(row[3]),
-            secret=self._box.open(bytes(row[4]), bound_to=key_id),  # type: ignore[arg-type]
-            permissions=frozenset(json.loads(str(row[5]))),
-            description=str(row[6]),
-            created_by=str(row[7]),
-            created_at=moment(row[8]),  # type: ignore[arg-type]
-            revoked_at=moment(row[9]),  # type: ignore[arg-type]
-            expires_at=moment(row[10]),  # type: ignore[arg-type]
-            last_used_at=moment(row[11]),  # type: ignore[arg-type]
-            request_count=int(row[12]),  # type: ignore[call-overload]
-            tier=row[13],  # type: ignore[arg-type]
-            per_minute_limit=row[14],  # type: ignore[arg-type]
-            per_day_limit=row[15],  # type: ignore[arg-type]
-            revoke_after=moment(row[16]),  # type: ignore[arg-type]
-        )
+        return key_from_row(row, self._box)
 
     async def find_key_by_secret(self, secret: str) -> ApiKey | None:
         digest = self._box.digest(secret)

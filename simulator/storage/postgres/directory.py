@@ -8,11 +8,12 @@ from datetime import datetime
 
 import asyncpg
 
-from simulator.domain.models import ApiKey, KeyType, Service, Template
+from simulator.domain.models import ApiKey, Service, Template
 from simulator.storage.postgres.engine import PostgresEngine
 from simulator.storage.postgres.sql import placeholders
 from simulator.storage.rows import (
     TEMPLATE_COLUMNS,
+    key_from_row,
     micros,
     moment,
     service_from_row,
@@ -69,26 +70,7 @@ class DirectoryQueries:
         return [self._key_from_row(row) for row in rows]
 
     def _key_from_row(self, row: Sequence[object]) -> ApiKey:
-        key_id = str(row[0])
-        return ApiKey(
-            id=key_id,
-            service_id=str(row[1]),
-            name=str(row[2]),
-            key_type=KeyType(row[3]),
-            secret=self._box.open(bytes(row[4]), bound_to=key_id),  # type: ignore[arg-type]
-            permissions=frozenset(json.loads(str(row[5]))),
-            description=str(row[6]),
-            created_by=str(row[7]),
-            created_at=moment(row[8]),  # type: ignore[arg-type]
-            revoked_at=moment(row[9]),  # type: ignore[arg-type]
-            expires_at=moment(row[10]),  # type: ignore[arg-type]
-            last_used_at=moment(row[11]),  # type: ignore[arg-type]
-            request_count=int(row[12]),  # type: ignore[call-overload]
-            tier=row[13],  # type: ignore[arg-type]
-            per_minute_limit=row[14],  # type: ignore[arg-type]
-            per_day_limit=row[15],  # type: ignore[arg-type]
-            revoke_after=moment(row[16]),  # type: ignore[arg-type]
-        )
+        return key_from_row(row, self._box)
 
     async def find_key_by_secret(self, secret: str) -> ApiKey | None:
         digest = self._box.digest(secret)

@@ -11,13 +11,14 @@ from __future__ import annotations
 from simulator.storage.postgres.counters import CounterQueries
 from simulator.storage.postgres.directory import DirectoryQueries
 from simulator.storage.postgres.engine import PostgresEngine
+from simulator.storage.postgres.jobs import JobQueries
 from simulator.storage.postgres.notifications import NotificationQueries
 from simulator.storage.secret_box import SecretBox
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(DirectoryQueries, NotificationQueries, CounterQueries):
+class PostgresStore(DirectoryQueries, NotificationQueries, CounterQueries, JobQueries):
     """Implements DirectoryStore and NotificationStore on one PostgreSQL database."""
 
     def __init__(
