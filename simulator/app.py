@@ -20,7 +20,9 @@ from simulator.api.middleware import (
     request_context,
     security_headers,
 )
+from simulator.api.openapi import openapi_routes
 from simulator.api.routes import setup_routes
+from simulator.bulk_wiring import wire_bulk
 from simulator.config import Config, ConfigError
 from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
@@ -88,8 +90,9 @@ def load_profile(config: Config) -> Profile:
 
 
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
+    profile = load_profile(config)
     app = web.Application(
-        middlewares=[request_context, error_envelope(load_profile(config).messages)],
+        middlewares=[request_context, error_envelope(profile.messages)],
         client_max_size=_CLIENT_MAX_SIZE,
     )
     app[CONFIG_KEY] = config
@@ -97,6 +100,8 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     app.on_response_prepare.append(rate_limit_headers(strict=config.strict))
     app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
     setup_routes(app)
+    if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
+        app.router.add_routes(openapi_routes(profile.openapi_specs))
     return app
 
 
@@ -210,6 +215,8 @@ def _gateway_ctx(
             app[GATEWAY_KEY] = gateway
             app[WORKER_KEY] = worker
             worker.start()
+            if gateway.jobs is not None:
+                gateway.jobs.start()
             gateway.callback_sender.start()
             background = _Background([])
             background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
@@ -221,6 +228,8 @@ def _gateway_ctx(
             )
             yield
             await background.stop()
+            if gateway.jobs is not None:
+                await gateway.jobs.stop()
             await worker.stop()
             await gateway.callback_sender.stop()
             await gateway.key_usage.flush()
@@ -454,8 +463,31 @@ def _wire(
         faults=faults,
         admin_token=config.admin_token or secrets.token_urlsafe(24),
     )
-    gateway.on_clock_moved = lambda: worker.notify_due(clock.now())
+    gateway.bulk, gateway.jobs = wire_bulk(
+        config=config,
+        profile=profile,
+        clock=clock,
+        store=store,
+        limiter=limiter,
+        directory=directory,
+        on_created=on_scheduled,
+    )
+    gateway.on_clock_moved = _on_clock_moved(gateway, worker, clock)
     return gateway, worker
+
+
+def _on_clock_moved(
+    gateway: Gateway, worker: DeliveryWorker, clock: SandboxClock
+) -> Callable[[], None]:
+    """Timelines and scheduled jobs due under the moved clock run now."""
+    jobs = gateway.jobs
+
+    def moved() -> None:
+        worker.notify_due(clock.now())
+        if jobs is not None:
+            jobs.notify()
+
+    return moved
 
 
 async def _merged(

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from simulator.config import Config
 from simulator.delivery.callbacks import CallbackSender
+from simulator.delivery.job_runner import JobRunner
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
@@ -16,6 +17,7 @@ from simulator.domain.ports import Limiter, RateDecision
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
+from simulator.gateway.bulk import BulkService
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
@@ -65,6 +67,9 @@ class Gateway:
     events: ChangeFeed
     faults: FaultBook
     admin_token: str
+    # GC's bulk sends (contract 3.9); None where the profile has no bulk route
+    bulk: BulkService | None = None
+    jobs: JobRunner | None = None
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

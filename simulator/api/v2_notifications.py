@@ -12,6 +12,7 @@ from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
 from simulator.api.v2_auth import authenticate, remember_rate, url_root, v2_query, v2_query_pairs
+from simulator.api.v2_bulk import job_body
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
 from simulator.domain.profiles import Profile
@@ -26,6 +27,10 @@ async def post_notification(request: web.Request) -> web.Response:
     profile = gateway.profile
     principal = await authenticate(request, "send")
     type_name = request.match_info["notification_id"]
+    if type_name == "bulk" and gateway.bulk is not None:  # GC only (contract 3.9)
+        job = await gateway.bulk.submit(principal, await _read_body(request, profile))
+        assert profile.bulk is not None
+        return json_response({"data": job_body(job, principal, profile.bulk)}, status=201)
     admission = None
     if profile.admit_before_body:  # GOV.UK: rate and allowance before the body is read
         admission = await gateway.sender.admit(principal, type_name)
@@ -116,6 +121,7 @@ async def get_notifications(request: web.Request) -> web.Response:
         statuses=query.get("status", []),
         reference=_single(query, "reference"),
         older_than=_single(query, "older_than"),
+        include_jobs=_single(query, "include_jobs") in ("true", "True"),
     )
     root = url_root(request)
     base = f"{root}v2/notifications"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from simulator.domain.recipients import strip_invisible
 from simulator.domain.templating import normalise_key
 
-__all__ = ["MISSING", "RecipientSheet", "SheetRow", "rows_to_csv"]
+__all__ = ["INVALID_RECIPIENT", "MISSING", "RecipientSheet", "SheetRow", "rows_to_csv"]
 
 MISSING = "Missing"
 INVALID_RECIPIENT = "invalid recipient"
@@ -68,9 +68,7 @@ class RecipientSheet:
         for index, line in enumerate(self._data):
             yield self._row(index, line, valid_recipient)
 
-    def _row(
-        self, index: int, line: list[str], valid_recipient: Callable[[str], bool]
-    ) -> SheetRow:
+    def _row(self, index: int, line: list[str], valid_recipient: Callable[[str], bool]) -> SheetRow:
         recipient: str | None = None
         personalisation: dict[str, object] = {}
         errors: list[tuple[str, str]] = []

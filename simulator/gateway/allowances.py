@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from simulator.domain.allowances import Allowance
 from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import NotifyError
 from simulator.domain.models import ApiKey, KeyType, Service
@@ -117,6 +118,12 @@ class Allowances:
     async def reserve_planned(
         self, service: Service, notification_type: str, fragments: int
     ) -> list[Reservation]:
+        return await self.reserve_batch(service, notification_type, 1, max(1, fragments))
+
+    async def reserve_batch(
+        self, service: Service, notification_type: str, messages: int, fragments: int
+    ) -> list[Reservation]:
+        """Places for several messages at once (a bulk job), all or none."""
         plan = self._profile.allowances
         if plan is None:
             return []
@@ -128,7 +135,7 @@ class Allowances:
                 period = plan.period_key(rule.period, now)
                 ttl = {"ttl_seconds": _YEAR_TTL} if rule.period == "year" else {}
                 # one place per fragment where GC counts fragments; all or none
-                for _ in range(max(1, fragments) if rule.per_fragment else 1):
+                for _ in range(fragments if rule.per_fragment else messages):
                     outcome = await self._limiter.reserve(
                         service.id, period, [(rule.channel, limit)], **ttl
                     )
@@ -144,6 +151,21 @@ class Allowances:
             await self.release(taken)
             raise
         return taken
+
+    async def remaining(
+        self, service: Service, notification_type: str
+    ) -> list[tuple[Allowance, int]]:
+        """Each counted limit of the type (annual first) with the places left in it."""
+        plan = self._profile.allowances
+        if plan is None:
+            return []
+        now = self._clock.now()
+        left = []
+        for rule in plan.by_type.get(notification_type, ()):
+            limit = rule.limit(service.limits, restricted=service.restricted)
+            usage = await self._limiter.usage(service.id, plan.period_key(rule.period, now))
+            left.append((rule, limit - usage.get(rule.channel, 0)))
+        return left
 
     async def release(self, reservations: Iterable[Reservation | None]) -> None:
         for reservation in reservations:

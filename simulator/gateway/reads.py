@@ -92,6 +92,7 @@ class ReadService:
         statuses: list[str],
         reference: str | None,
         older_than: str | None,
+        include_jobs: bool = False,
     ) -> list[Notification]:
         query = ListQuery(
             service_id=principal.service.id,
@@ -102,6 +103,7 @@ class ReadService:
             older_than=older_than,
             not_before=self._retention_floor(principal),
             limit=self.page_size,
+            include_jobs=include_jobs,
         )
         return await self._store.list_notifications(query)
 

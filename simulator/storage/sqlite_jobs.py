@@ -98,7 +98,7 @@ class SqliteJobQueries:
         await self.engine.write(
             lambda c: c.execute(
                 "UPDATE jobs SET job_status = 'finished', processing_finished = ?, "
-                "updated_at = ?, lease_until = NULL WHERE id = ?",
+                "updated_at = ?, lease_until = NULL, row_data = '[]' WHERE id = ?",
                 params,
             )
         )
@@ -109,16 +109,5 @@ class SqliteJobQueries:
             lambda c: c.execute(
                 "UPDATE jobs SET lease_until = NULL WHERE id = ? AND job_status = 'in progress'",
                 (job_id,),
-            )
-        )
-
-    async def purge_jobs_before(self, moment_: datetime) -> int:
-        """Finished jobs older than a moment (their rows are no longer needed)."""
-        cutoff = micros(moment_)
-        return await self.engine.write(
-            lambda c: (
-                c.execute(
-                    "DELETE FROM jobs WHERE created_at < ? AND job_status = 'finished'", (cutoff,)
-                ).rowcount
             )
         )

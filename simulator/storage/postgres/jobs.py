@@ -98,7 +98,7 @@ class JobQueries:
         await self.engine.write(
             lambda c: c.execute(
                 "UPDATE jobs SET job_status = 'finished', processing_finished = $1, "
-                "updated_at = $1, lease_until = NULL WHERE id = $2",
+                "updated_at = $1, lease_until = NULL, row_data = '[]' WHERE id = $2",
                 micros(at),
                 job_id,
             )
@@ -112,13 +112,3 @@ class JobQueries:
                 job_id,
             )
         )
-
-    async def purge_jobs_before(self, moment_: datetime) -> int:
-        """Finished jobs older than a moment (their rows are no longer needed)."""
-        status = await self.engine.write(
-            lambda c: c.execute(
-                "DELETE FROM jobs WHERE created_at < $1 AND job_status = 'finished'",
-                micros(moment_),
-            )
-        )
-        return affected(status)

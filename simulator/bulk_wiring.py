@@ -1,0 +1,58 @@
+"""Wires GC's bulk sends (contract 3.9) where the profile has them: the use case and its runner.
+
+Kept apart from app.py's ``_wire`` so the composition root only asks for the two parts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from simulator.config import Config
+from simulator.delivery.job_runner import JobRunner
+from simulator.domain.clock import SandboxClock
+from simulator.domain.ports import Limiter
+from simulator.domain.profiles import Profile
+from simulator.gateway.allowances import Allowances
+from simulator.gateway.bulk import BulkService
+from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.job_notifications import JobNotifications
+from simulator.storage.factory import AnyStore
+
+__all__ = ["wire_bulk"]
+
+
+def wire_bulk(
+    *,
+    config: Config,
+    profile: Profile,
+    clock: SandboxClock,
+    store: AnyStore,
+    limiter: Limiter,
+    directory: ServiceDirectory,
+    on_created: Callable[[datetime], None],
+) -> tuple[BulkService | None, JobRunner | None]:
+    """(the bulk use case, its job runner); both None where the profile has no bulk route."""
+    if profile.bulk is None:
+        return None, None
+    runner = JobRunner(
+        store=store,
+        notifications=JobNotifications(
+            profile=profile, directory=directory, clock=clock, timing=config.timing
+        ),
+        clock=clock,
+        on_created=on_created,
+        poll_seconds=config.worker_poll_seconds,
+    )
+    bulk = BulkService(
+        profile=profile,
+        rules=profile.bulk,
+        directory=directory,
+        store=store,
+        allowances=Allowances(
+            profile=profile, limiter=limiter, clock=clock, on_key_event=lambda *_: None
+        ),
+        clock=clock,
+        on_job_added=runner.notify,
+    )
+    return bulk, runner
