@@ -135,7 +135,6 @@ _POSSIBILITY_ERRORS: Final = {
     ValidationResult.INVALID_COUNTRY_CODE: PhoneErrorCode.UNSUPPORTED_COUNTRY_CODE,
 }
 
-_EMERGENCY_NUMBERS: Final = frozenset({"999", "112"})
 
 # Ofcom's drama numbers fail libphonenumber's validity check. Notify's pattern was meant to be
 # 07700 900xxx, but its character class lets any digit follow "7700", so we accept the same.
@@ -253,8 +252,8 @@ def _parse_attempt(raw: str) -> tuple[phonenumbers.PhoneNumber, int]:
     if not raw:
         raise InvalidPhoneNumber(PhoneErrorCode.TOO_SHORT)
     number = _parse_as_gb(raw)
-    if str(number.national_number) in _EMERGENCY_NUMBERS:
-        raise InvalidPhoneNumber(PhoneErrorCode.UNSUPPORTED_EMERGENCY_NUMBER)
+    # Notify keeps its emergency-number error for a service's own contact number; as a
+    # recipient, 999 or 112 is simply too short, so the possibility check answers
     reason = phonenumbers.is_possible_number_with_reason(number)
     if reason != ValidationResult.IS_POSSIBLE:
         forced = _parse_as_international(raw)

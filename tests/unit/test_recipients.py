@@ -176,8 +176,8 @@ def test_mangled_numbers_survive_thorough_normalisation(raw: str, normalised: st
         ('07";DROP TABLE;"', Code.UNKNOWN_CHARACTER),
         ("07723 \u261f\u261c", Code.UNKNOWN_CHARACTER),
         ("24741111", Code.UNSUPPORTED_COUNTRY_CODE),  # Ascension: not in the billing table
-        ("999", Code.UNSUPPORTED_EMERGENCY_NUMBER),
-        ("112", Code.UNSUPPORTED_EMERGENCY_NUMBER),
+        ("999", Code.TOO_SHORT),  # as a recipient, Notify answers "Not enough digits"
+        ("112", Code.TOO_SHORT),
         ("+1 770 012 3456", Code.INVALID_NUMBER),  # "7700" only makes a TV number under +44
     ],
 )
