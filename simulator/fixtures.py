@@ -83,6 +83,7 @@ _SERVICE_FIELDS = frozenset(
         "limits",
         "data_retention_days",
         "callbacks",
+        "contact_link",
     }
 )
 
@@ -172,6 +173,7 @@ def _read_service(
         guest_list=tuple(str(g) for g in raw.get("guest_list", ())),
         limits={str(k): int(v) for k, v in (raw.get("limits") or {}).items()},
         data_retention_days=int(raw.get("data_retention_days", 7)),
+        contact_link=str(raw["contact_link"]) if raw.get("contact_link") else None,
         created_at=now,
         callbacks={
             str(kind): {"url": str(v["url"]), "bearer_token": str(v["bearer_token"])}

@@ -25,6 +25,7 @@ def service_view(s: Service) -> dict[str, Any]:
         "prefix_sms": s.prefix_sms,
         "limits": s.limits,
         "data_retention_days": s.data_retention_days,
+        "contact_link": s.contact_link,
         "sms_senders": [
             {"id": x.id, "sender": x.sender, "is_default": x.is_default} for x in s.sms_senders
         ],

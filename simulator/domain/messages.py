@@ -64,6 +64,11 @@ class Messages:
     message_empty: str = "Your message is empty."
     # None: files are allowed in any personalisation (GC uploads them for SMS too)
     file_not_email: str | None = "Can only send a file by email"
+    files_not_set_up: str = (
+        "Send files by email has not been set up - add contact details for your service at "
+        "https://www.notifications.service.gov.uk/services/{service_id}/service-settings/"
+        "send-files-by-email"
+    )
     reply_to_missing: str = (
         "email_reply_to_id {id} does not exist in database for service id {service_id}"
     )

@@ -132,6 +132,8 @@ class Service:
     limits: dict[str, int] = field(default_factory=dict)
     data_retention_days: int = 7
     created_at: datetime | None = None
+    # where recipients of a sent file can ask for help; needed to send files by email
+    contact_link: str | None = None
     # kind ("delivery_status", "inbound_sms") -> {"url": ..., "bearer_token": ...}
     callbacks: dict[str, dict[str, str]] = field(default_factory=dict)
 

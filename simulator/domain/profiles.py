@@ -29,6 +29,7 @@ UK_SEND_STEPS = (
     "senders",
     "recipient",
     "international_allowance",
+    "send_a_file",
     "render",
 )
 

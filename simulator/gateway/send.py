@@ -42,6 +42,7 @@ from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.content import ContentChecks, Rendered
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.recipient_checks import Recipient, RecipientChecks
+from simulator.gateway.send_a_file import link_files
 from simulator.gateway.send_faults import apply_faults
 
 __all__ = ["Admission", "SendOutcome", "SendService"]
@@ -243,6 +244,12 @@ class SendService:
                     ctx.service, ["international_sms"], with_total=False
                 )
             )
+
+    async def _step_send_a_file(self, ctx: _Send) -> None:
+        assert ctx.recipient is not None
+        ctx.personalisation = link_files(
+            ctx.personalisation, ctx.service, self._texts, simulated=ctx.recipient.simulated
+        )
 
     async def _step_documents(self, ctx: _Send) -> None:
         rules = self._profile.attachments

@@ -145,6 +145,12 @@ class ServiceAdmin:
             return value
         if field == "name":
             return _text({"name": value}, "name")
+        if field == "contact_link":
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise BadRequestError(
+                    "contact_link must be a URL, an email address or a phone number"
+                )
+            return value
         if field == "email_sender_local_part":
             local = _text({field: value}, field) or ""
             _email(f"{local}@example.com", field)

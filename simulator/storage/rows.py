@@ -81,6 +81,7 @@ def service_values(service: Service, seal: TokenCodec | None = None) -> tuple[An
         "guest_list": list(service.guest_list),
         "limits": service.limits,
         "data_retention_days": service.data_retention_days,
+        "contact_link": service.contact_link,
         # callback bearer tokens are secrets: sealed like API keys when a codec is given
         "callbacks": _tokens(service.callbacks, service.id, seal),
     }
@@ -115,6 +116,7 @@ def service_from_row(
         guest_list=tuple(settings.get("guest_list", ())),
         limits=dict(settings.get("limits", {})),
         data_retention_days=settings.get("data_retention_days", 7),
+        contact_link=settings.get("contact_link"),
         created_at=moment(row[7]),
         callbacks=_tokens(dict(settings.get("callbacks", {})), row[0], unseal),
     )
