@@ -117,7 +117,7 @@ def _schemas(profile: Profile, clock: SandboxClock) -> RequestSchemas:
 
     def email_checker(raw: str) -> bool:
         try:
-            validate_email_address(raw)
+            validate_email_address(raw, profile.email_rules)
         except InvalidEmailAddress:
             return False
         return True

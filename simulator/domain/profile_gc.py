@@ -19,6 +19,7 @@ from simulator.domain.messages_gc import (
 from simulator.domain.models import Status
 from simulator.domain.phones_na import GC_PHONES
 from simulator.domain.profiles import Profile
+from simulator.domain.recipients import GC_EMAIL_RULES
 from simulator.domain.simulation import SimulationRules
 
 __all__ = ["GC_SEND_STEPS", "gc_profile"]
@@ -81,6 +82,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         simulation=simulation,
         default_fixtures="default_ca.yaml",
         phones=GC_PHONES,
+        email_rules=GC_EMAIL_RULES,
         key_prefix="gcntfy-",
         builtin_auth_schemes=frozenset({"apikey-v1"}),
         lenient_auth_scheme=True,

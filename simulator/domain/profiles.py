@@ -14,6 +14,7 @@ from simulator.domain.jobs import BulkRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
+from simulator.domain.recipients import UK_EMAIL_RULES, EmailRules
 from simulator.domain.simulation import SimulationRules
 
 __all__ = ["UK_SEND_STEPS", "Profile", "uk_profile"]
@@ -42,6 +43,7 @@ class Profile:
     # loaded by `serve` when no --fixtures is given
     default_fixtures: str = "default.yaml"
     phones: PhoneRules = UK_PHONES
+    email_rules: EmailRules = UK_EMAIL_RULES
     key_prefix: str = ""
     # -- auth (contract 1.3, 1.4)
     # schemes on whatever SANDBOX_AUTH_SCHEMES says (GC: "apikey-v1")

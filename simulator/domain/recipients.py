@@ -21,6 +21,9 @@ import phonenumbers
 from phonenumbers import PhoneNumberType, ValidationResult
 
 __all__ = [
+    "GC_EMAIL_RULES",
+    "UK_EMAIL_RULES",
+    "EmailRules",
     "InvalidEmailAddress",
     "InvalidPhoneNumber",
     "PhoneErrorCode",
@@ -327,17 +330,33 @@ _MAX_HOSTNAME_LENGTH: Final = 253
 _MAX_LABEL_LENGTH: Final = 63
 
 
-def validate_email_address(raw: str) -> str:
+@dataclass(frozen=True, slots=True)
+class EmailRules:
+    """The two places where GC Notify's address rules differ from GOV.UK Notify's."""
+
+    address: re.Pattern[str]
+    host_label: re.Pattern[str]
+
+
+UK_EMAIL_RULES: Final = EmailRules(_EMAIL, _HOST_LABEL)
+# GC also allows accented Latin letters in the local part, and a stricter label shape
+GC_EMAIL_RULES: Final = EmailRules(
+    re.compile(r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-À-ÿ]+@([^.@][^@\s]+)"),
+    re.compile(r"(xn-|[a-z0-9]+)(-[a-z0-9]+)*", re.IGNORECASE),
+)
+
+
+def validate_email_address(raw: str, rules: EmailRules = UK_EMAIL_RULES) -> str:
     """
     Validate an email address by Notify's rules and return it trimmed (case kept).
 
     Purely syntactic: no DNS or deliverability lookups. Raises :class:`InvalidEmailAddress`.
     """
     address = strip_invisible(raw)
-    match = _EMAIL.fullmatch(address)
+    match = rules.address.fullmatch(address)
     if match is None or len(address) > _MAX_EMAIL_LENGTH or ".." in address:
         raise InvalidEmailAddress
-    if not _is_valid_hostname(match.group(1)):
+    if not _is_valid_hostname(match.group(1), rules.host_label):
         raise InvalidEmailAddress
     return address
 
@@ -347,7 +366,7 @@ def normalise_email_for_matching(raw: str) -> str:
     return strip_invisible(raw).lower()
 
 
-def _is_valid_hostname(hostname: str) -> bool:
+def _is_valid_hostname(hostname: str, label_pattern: re.Pattern[str]) -> bool:
     try:
         # Internationalised domains are checked in their ASCII (punycode) form.
         ascii_hostname = hostname.encode("idna").decode("ascii")
@@ -356,10 +375,10 @@ def _is_valid_hostname(hostname: str) -> bool:
     labels = ascii_hostname.split(".")
     if len(ascii_hostname) > _MAX_HOSTNAME_LENGTH or len(labels) < 2:
         return False
-    if not all(_is_valid_label(label) for label in labels):
+    if not all(_is_valid_label(label, label_pattern) for label in labels):
         return False
     return _TLD.fullmatch(labels[-1]) is not None
 
 
-def _is_valid_label(label: str) -> bool:
-    return 0 < len(label) <= _MAX_LABEL_LENGTH and _HOST_LABEL.fullmatch(label) is not None
+def _is_valid_label(label: str, pattern: re.Pattern[str]) -> bool:
+    return 0 < len(label) <= _MAX_LABEL_LENGTH and pattern.fullmatch(label) is not None

@@ -90,7 +90,7 @@ class RecipientChecks:
             simulated = self._profile.simulation.is_smoke_test(notification_type, phone.normalised)
             return Recipient(to, phone.normalised, phone, simulated)
         try:
-            validate_email_address(to)
+            validate_email_address(to, self._profile.email_rules)
         except InvalidEmailAddress:
             return None
         normalised = normalise_email_for_matching(to)

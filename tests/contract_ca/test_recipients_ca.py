@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from notifications_python_client.errors import HTTPError
 
 from tests.contract_ca.support import (
     DOMESTIC_SMS,
@@ -158,3 +159,20 @@ def test_allow_list_comes_before_the_permission_check(ca_sandbox) -> None:
             ),
         ),
     )
+
+
+@pytest.mark.parametrize("address", ["rené@example.ca", "zoë.émile@exemple.gc.ca"])
+def test_accented_local_parts_are_valid_addresses(ca_sandbox, address) -> None:
+    test = client(ca_sandbox.base_url, "test")
+    sent = test.send_email_notification(address, FREE_EMAIL, {"text": "Bonjour"})
+    assert test.get_notification_by_id(sent["id"])["email_address"] == address
+
+
+def test_a_double_hyphen_in_a_domain_label_is_not_valid(ca_sandbox) -> None:
+    test = client(ca_sandbox.base_url, "test")
+    with pytest.raises(HTTPError) as caught:
+        test.send_email_notification("someone@exa--mple.ca", FREE_EMAIL, {"text": "x"})
+    assert caught.value.status_code == 400
+    assert caught.value.message == [
+        {"error": "ValidationError", "message": "email_address Not a valid email address"}
+    ]

@@ -7,6 +7,9 @@ import pickle
 import pytest
 
 from simulator.domain.recipients import (
+    GC_EMAIL_RULES,
+    UK_EMAIL_RULES,
+    EmailRules,
     InvalidEmailAddress,
     InvalidPhoneNumber,
     PhoneErrorCode,
@@ -362,3 +365,22 @@ def test_normalise_email_for_matching(raw: str, expected: str) -> None:
 )
 def test_strip_invisible(raw: str, expected: str) -> None:
     assert expected == strip_invisible(raw)
+
+
+@pytest.mark.parametrize(
+    ("address", "uk", "gc"),
+    [
+        ("rené@example.ca", False, True),
+        ("someone@exa--mple.ca", True, False),  # UK allows "--" inside a label, GC does not
+        ("someone@example.ca", True, True),
+    ],
+)
+def test_gc_email_rules_differ_from_uk(address: str, uk: bool, gc: bool) -> None:
+    def valid(rules: EmailRules) -> bool:
+        try:
+            validate_email_address(address, rules)
+        except InvalidEmailAddress:
+            return False
+        return True
+
+    assert (uk, gc) == (valid(UK_EMAIL_RULES), valid(GC_EMAIL_RULES))
