@@ -10,7 +10,7 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from simulator.domain.models import (
     TeamMember,
     Template,
 )
+from simulator.domain.recipients import normalise_phone_for_matching
 from simulator.domain.simulation import MagicOutcome, SimulationRules
 
 __all__ = [
@@ -111,8 +112,6 @@ def load_rules(
     outcomes = data.get("outcomes", {})
     smoke = data.get("smoke_test", {})
     if normalise_phone is None:
-        from simulator.domain.recipients import normalise_phone_for_matching
-
         normalise_phone = normalise_phone_for_matching
     extras = data.get("extras", {})
     sms = [
@@ -269,7 +268,5 @@ def _read_received(service_id: str, raw: Mapping[str, Any], now: datetime) -> Re
 def _parse_time(value: Any) -> datetime:
     if isinstance(value, datetime):
         return value
-    from datetime import UTC
-
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -39,7 +39,6 @@ __all__ = [
     "TRACE_KEY",
     "WORKER_KEY",
     "Gateway",
-    "principal_of",
 ]
 
 
@@ -81,9 +80,3 @@ GATEWAY_KEY = web.AppKey("GATEWAY_KEY", Gateway)
 PRINCIPAL_KEY = web.RequestKey("PRINCIPAL_KEY", Principal)
 RATE_KEY = web.RequestKey("RATE_KEY", RateDecision)
 TRACE_KEY = web.RequestKey("TRACE_KEY", tuple[str, str])
-
-
-def principal_of(request: web.Request) -> Principal:
-    principal = request.get(PRINCIPAL_KEY)
-    assert isinstance(principal, Principal), "authenticate() must run first"
-    return principal

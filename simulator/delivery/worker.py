@@ -147,11 +147,8 @@ class DeliveryWorker:
 
     async def _finish_simulated(self, now: datetime) -> int:
         """The bulk path for final simulated steps that owe no callback."""
-        finish = getattr(self._store, "finish_simulated", None)
-        if finish is None:
-            return 0
         skip = await self._callbacks.services_with_callbacks()
-        finished = int(await finish(now, skip))
+        finished = await self._store.finish_simulated(now, skip)
         if finished:
             self.steps += finished
             self._on_changed()

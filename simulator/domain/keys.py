@@ -27,7 +27,6 @@ __all__ = [
     "check_permissions",
     "has_permission",
     "key_status",
-    "required_permission",
 ]
 
 MAX_KEYS_PER_SERVICE = 10
@@ -109,14 +108,6 @@ def check_can_delete(existing: Iterable[ApiKey]) -> None:
             "You cannot delete the last API key of a service. "
             "Create a new key first, then delete the one you no longer need"
         )
-
-
-# which permission each v2 operation needs; `admin` grants everything
-_OPERATIONS = {"send": "send", "read": "read"}
-
-
-def required_permission(operation: str) -> str:
-    return _OPERATIONS[operation]
 
 
 def has_permission(key: ApiKey, permission: str) -> bool:

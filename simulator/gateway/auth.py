@@ -20,9 +20,10 @@ from simulator.domain.clock import Clock
 from simulator.domain.errors import AuthError
 from simulator.domain.keys import ForbiddenError, has_permission
 from simulator.domain.messages import Messages
-from simulator.domain.models import ApiKey, Service
+from simulator.domain.models import ApiKey
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.key_string_auth import KeyStringAuth
+from simulator.gateway.principal import Principal
 
 __all__ = ["Authenticator", "Principal"]
 
@@ -34,12 +35,6 @@ _CACHE_MAX = 50_000
 _ACTIONS = {"send": "send notifications", "read": "read notifications"}
 
 KeyEventSink = Callable[[ApiKey, str, str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    service: Service
-    key: ApiKey
 
 
 class _SignatureMismatch(Exception):
@@ -181,9 +176,6 @@ class Authenticator:
     @property
     def accepts_query_keys(self) -> bool:
         return "query" in self._schemes
-
-    def forget_all(self) -> None:
-        self._verified.clear()
 
     def _issuer(self, token: str) -> Any:
         # Notify's PyJWT reads `Bearer  <jwt>` (two spaces) past the stray space; the

@@ -10,15 +10,13 @@ import base64
 import binascii
 import hmac
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from simulator.domain.errors import AuthError
 from simulator.domain.messages import Messages
 from simulator.domain.models import ApiKey
 from simulator.gateway.directory import ServiceDirectory
-
-if TYPE_CHECKING:
-    from simulator.gateway.auth import Principal
+from simulator.gateway.principal import Principal
 
 __all__ = ["KeyStringAuth"]
 
@@ -49,8 +47,6 @@ class KeyStringAuth:
     async def authenticate(
         self, scheme: str, value: str, check_usable: Callable[[ApiKey], None]
     ) -> Principal:
-        from simulator.gateway.auth import Principal
-
         full_key = self._decode(scheme, value)
         if self._prefix and not full_key.startswith(self._prefix):
             raise AuthError(self._messages.full_key_required)
