@@ -59,6 +59,7 @@ async def post_notification(request: web.Request) -> web.Response:
             outcome.notification,
             root,
             outcome.from_email or "",
+            outcome.sanitised,
             profile=profile,
             scheduled_for=scheduled,
         )

@@ -27,7 +27,6 @@ __all__ = [
     "email_html",
     "email_plain_text",
     "email_subject",
-    "sanitise_personalisation_value",
 ]
 
 # UTF-8 bytes of the filled body, as BaseEmailTemplate.is_message_too_long.
@@ -729,26 +728,3 @@ def email_plain_text(
         filled = block_tags.remove_tags(filled)
     rendered = _PLAIN.blocks(_parse_blocks(_markdown_source(filled)))
     return html.unescape(_nice_typography(rendered)).lstrip() + "\n"
-
-
-# --- sanitise_content_for ------------------------------------------------------------------------
-
-# notifications-utils' "looks like a URL" pattern: optional scheme, dotted host, optional path.
-_URL_LIKE = re.compile(r"(?i)\b(?<![@.])(https?://)?([\w-]+\.)+([a-z]{2,63})(?!@)\b([/?#][^<\s]*)?")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!^])")
-
-
-def _defuse_url(match: re.Match[str]) -> str:
-    text = match.group(0)
-    if match.group(1) or match.group(4) or text.lower().startswith("www."):
-        return ""  # a real link: removed
-    return text.replace(".", ". ")  # a bare "word.word": broken so nothing links it
-
-
-def sanitise_personalisation_value(value: str) -> str:
-    """Value for a key named in ``sanitise_content_for`` (contract 3.2).
-
-    URLs (with a scheme, a path or ``www.``) are removed, bare ``word.word`` names are broken up
-    with ``". "``, then Markdown's special characters are backslash-escaped.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _URL_LIKE.sub(_defuse_url, value))

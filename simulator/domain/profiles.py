@@ -25,6 +25,7 @@ UK_SEND_STEPS = (
     "schema",
     "faults",
     "permission",
+    "sanitise",
     "template",
     "personalisation",
     "senders",

@@ -34,6 +34,7 @@ from simulator.domain.models import (
 )
 from simulator.domain.ports import Limiter, NotificationStore, RateDecision, Reservation
 from simulator.domain.profiles import Profile
+from simulator.domain.sanitise_content import sanitise_personalisation
 from simulator.domain.schemas import RequestSchemas, parse_scheduled_for
 from simulator.domain.simulation import MagicOutcome
 from simulator.gateway.allowances import Admission, Allowances
@@ -60,6 +61,8 @@ class SendOutcome:
     # the rate decision when the send itself took it (GC), for the response headers
     rate: RateDecision | None = None
     scheduled_for: str | None = None  # echoed as sent, where the profile honours it
+    # sanitised_content of an email's 201: the values sanitise_content_for changed
+    sanitised: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -78,6 +81,7 @@ class _Send:
     sender: str | None = None
     reply_to: str | None = None
     recipient: Recipient | None = None
+    sanitised: dict[str, Any] = field(default_factory=dict)
 
     @property
     def service(self) -> Service:
@@ -184,6 +188,12 @@ class SendService:
         if ctx.type.value not in ctx.service.permissions:
             plural = _PLURALS[ctx.type.value]
             raise BadRequestError(self._texts.service_not_allowed.format(plural=plural))
+
+    async def _step_sanitise(self, ctx: _Send) -> None:
+        if ctx.type is not NotificationType.EMAIL:
+            return
+        result = sanitise_personalisation(ctx.personalisation, ctx.data.get("sanitise_content_for"))
+        ctx.personalisation, ctx.sanitised = result.values, result.changes
 
     async def _step_rate(self, ctx: _Send) -> None:
         ctx.rate = await self._allowances.take_rate(ctx.principal)
@@ -324,7 +334,12 @@ class SendService:
         from_email = None if is_sms else f"{service.email_sender_local_part}@{self._email_domain}"
         scheduled = ctx.data.get("scheduled_for") if self._profile.honours_scheduled_for else None
         return SendOutcome(
-            notification, from_email, not recipient.simulated, ctx.rate, scheduled or None
+            notification,
+            from_email,
+            not recipient.simulated,
+            ctx.rate,
+            scheduled or None,
+            ctx.sanitised,
         )
 
     def _build(self, ctx: _Send) -> Notification:

@@ -13,7 +13,6 @@ from simulator.domain.email_render import (
     email_html,
     email_plain_text,
     email_subject,
-    sanitise_personalisation_value,
 )
 
 P = '<p style="Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; color: #0B0C0C;">'
@@ -246,19 +245,3 @@ def test_email_plain_text_with_values_and_unsubscribe() -> None:
         unsubscribe_url="https://example.com/u?a=1&b=2",
     )
     assert expected == actual
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("Amala", "Amala"),
-        ("see https://evil.example/login now", "see  now"),
-        ("see www.evil.example", "see "),
-        ("go to evil.example/path", "go to "),
-        ("bare evil.co.uk here", "bare evil. co. uk here"),
-        ("amala@example.com", "amala@example.com"),
-        ("[click](x) *bold* # ^ _u_", "\\[click\\]\\(x\\) \\*bold\\* \\# \\^ \\_u\\_"),
-    ],
-)
-def test_sanitise_personalisation_value(value: str, expected: str) -> None:
-    assert expected == sanitise_personalisation_value(value)
