@@ -9,6 +9,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from importlib.resources.abc import Traversable
 
 import structlog
 from aiohttp import web
@@ -24,6 +25,7 @@ from simulator.api.openapi import openapi_routes
 from simulator.api.routes import setup_routes
 from simulator.bulk_wiring import wire_bulk
 from simulator.config import Config, ConfigError
+from simulator.data import default_fixtures, simulation_rules
 from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
@@ -45,7 +47,6 @@ from simulator.domain.simulation import SimulationRules
 from simulator.fixtures import (
     LoadedFixtures,
     ServiceDefaults,
-    default_fixtures_dir,
     load_rules,
     read_fixtures,
 )
@@ -85,8 +86,8 @@ _PROFILES: dict[str, Callable[[SimulationRules], Profile]] = {"uk": uk_profile, 
 def load_profile(config: Config) -> Profile:
     profile = _PROFILES[config.profile](SimulationRules())
     # smoke-test numbers are matched in the profile's own normalised form
-    path = default_fixtures_dir() / f"simulator_{config.profile}.yaml"
-    return replace(profile, simulation=load_rules(path, profile.phones.allow_list_key))
+    rules = load_rules(simulation_rules(config.profile), profile.phones.allow_list_key)
+    return replace(profile, simulation=rules)
 
 
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
@@ -504,7 +505,9 @@ async def _merged(
 async def _load_fixtures(
     config: Config, store: AnyStore, clock: SandboxClock, profile: Profile
 ) -> LoadedFixtures:
-    paths = config.fixtures or (default_fixtures_dir() / profile.default_fixtures,)
+    paths: tuple[Traversable, ...] = config.fixtures or (
+        default_fixtures(profile.default_fixtures),
+    )
     defaults = ServiceDefaults(profile.default_rate_limit, profile.prefix_sms_default)
     merged = LoadedFixtures()
     for path in paths:

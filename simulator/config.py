@@ -51,7 +51,7 @@ class Config:
     # SANDBOX_DATA_DIR: the SQLite file and the master key file live here
     data_dir: Path = Path(".sandbox")
     # SANDBOX_FIXTURES: comma-separated fixture files; empty means the profile's default
-    # (fixtures/default.yaml, or fixtures/default_ca.yaml for ca)
+    # (simulator/data/fixtures/default.yaml, or default_ca.yaml for ca)
     fixtures: tuple[Path, ...] = ()
     # SANDBOX_PROFILE: uk (GOV.UK Notify) or ca (GC Notify, Canada's fork)
     profile: str = "uk"

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -37,7 +37,6 @@ __all__ = [
     "FixtureError",
     "LoadedFixtures",
     "ServiceDefaults",
-    "default_fixtures_dir",
     "load_rules",
     "read_fixtures",
 ]
@@ -89,23 +88,20 @@ _SERVICE_FIELDS = frozenset(
 )
 
 
-def default_fixtures_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "fixtures"
-
-
-def _read(path: Path) -> Any:
+def _read(path: Traversable) -> Any:
+    """A fixture file: a user's Path, or package data read with importlib.resources."""
     try:
         text = path.read_text("utf-8")
     except OSError as error:
         raise FixtureError(f"cannot read fixture file {path}: {error}") from error
     try:
-        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return json.loads(text) if path.name.endswith(".json") else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as error:
         raise FixtureError(f"{path} is not valid YAML or JSON: {error}") from error
 
 
 def load_rules(
-    path: Path, normalise_phone: Callable[[str], str | None] | None = None
+    path: Traversable, normalise_phone: Callable[[str], str | None] | None = None
 ) -> SimulationRules:
     """The magic recipients; smoke-test numbers are normalised as the profile matches them."""
     data = _read(path) or {}
@@ -138,7 +134,7 @@ def _outcome(item: Mapping[str, Any]) -> MagicOutcome:
 
 
 def read_fixtures(
-    path: Path, clock: SandboxClock, defaults: ServiceDefaults | None = None
+    path: Traversable, clock: SandboxClock, defaults: ServiceDefaults | None = None
 ) -> LoadedFixtures:
     data = _read(path) or {}
     if not isinstance(data, Mapping):

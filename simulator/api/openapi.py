@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 
 import yaml
 from aiohttp import web
+
+from simulator.data import openapi_document
 
 __all__ = ["openapi_routes", "spec_bytes"]
 
@@ -21,7 +22,7 @@ _CONTENT_TYPE = "application/yaml"
 
 @cache
 def spec_bytes(filename: str, *, redump: bool) -> bytes:
-    text = resources.files("simulator").joinpath("openapi", filename).read_text("utf-8")
+    text = openapi_document(filename).read_text("utf-8")
     if redump:
         text = yaml.dump(yaml.safe_load(text), default_flow_style=False)
     return text.encode("utf-8")

@@ -101,7 +101,7 @@ class Profile:
     extra_limits: frozenset[str] = frozenset()
     # -- GC-only routes (contract 3.9, 3.10); None: the route-level 404, as in GOV.UK
     bulk: BulkRules | None = None  # POST /v2/notifications/bulk
-    # GET /v2/openapi-<language>: the spec file for each language, in simulator/openapi/
+    # GET /v2/openapi-<language>: the spec file for each language, in simulator/data/openapi/
     openapi_specs: Mapping[str, str] | None = None
 
 

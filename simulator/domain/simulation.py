@@ -1,6 +1,6 @@
 """The test-key simulator's rules: which recipient ends in which status.
 
-The values are data (fixtures/simulator_<profile>.yaml); this module only
+The values are data (simulator/data/simulator_<profile>.yaml); this module only
 applies them, so each profile brings its own magic numbers.
 """
 

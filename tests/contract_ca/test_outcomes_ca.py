@@ -75,7 +75,7 @@ def test_email_goes_created_sending_final(test, address, final, description) -> 
 
 
 def test_the_provider_failure_status(test) -> None:
-    # a sandbox extra (fixtures/simulator_ca.yaml): GC's provider-failure status
+    # a sandbox extra (simulator/data/simulator_ca.yaml): GC's provider-failure status
     sent = test.send_sms_notification("+15149301635", SMS_TEMPLATE, NAME_CODE)
     assert timeline(test, sent["id"])[-1] == {
         "status": "provider-failure",

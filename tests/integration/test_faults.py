@@ -359,7 +359,7 @@ faults:
     assert statuses == ["technical-failure", "delivered"]
 
 
-# -- the sandbox's extra magic recipients (fixtures/simulator_uk.yaml `extras`) ---------------
+# -- the sandbox's extra magic recipients (simulator/data/simulator_uk.yaml `extras`) -----
 @pytest.mark.parametrize("kind", ["sms", "email"])
 def test_the_technical_failure_recipient(service: LimitsService, kind: str) -> None:
     sent = (
