@@ -12,14 +12,21 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from simulator.api.text_guard import has_unstorable_text
+
 __all__ = ["json_bytes", "json_response", "parse_json_body"]
 
 _NOT_JSON = object()
 
 
 def json_bytes(payload: Any) -> bytes:
-    out = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
-    if out.isascii():
+    try:
+        out = orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        # a lone surrogate stored before the edge refused them: json escapes it; a read
+        # of an old poisoned row answers instead of failing
+        out = b""
+    if out and out.isascii():
         return out
     # Flask escapes non-ASCII; match it byte for byte
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
@@ -37,10 +44,16 @@ def json_response(
 
 
 def parse_json_body(raw: bytes) -> Any:
-    """The parsed body, or `_NOT_JSON`. Falsy JSON (null, [], {}, 0, "") becomes {}."""
+    """The parsed body, or `_NOT_JSON`. Falsy JSON (null, [], {}, 0, "") becomes {}.
+
+    Text that cannot be stored (a lone surrogate) makes the body not JSON, as I-JSON
+    (RFC 7493) says, so it is refused before anything is written.
+    """
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError):
+        return _NOT_JSON
+    if has_unstorable_text(raw, value):
         return _NOT_JSON
     return value if value else {}
 

@@ -11,12 +11,11 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_services import admin_body
+from simulator.domain.admin_ranges import NUMBER_RANGES, moment_in_range
 from simulator.domain.errors import BadRequestError
 from simulator.gateway.key_admin import parse_time
 
 __all__ = ["get_clock", "post_clock"]
-
-_MAX_ADVANCE = 366 * 86400
 
 
 async def get_clock(request: web.Request) -> web.Response:
@@ -36,11 +35,14 @@ async def post_clock(request: web.Request) -> web.Response:
         seconds = body["advance_seconds"]
         if not isinstance(seconds, int | float) or isinstance(seconds, bool):
             raise BadRequestError("advance_seconds must be a number")
-        if not 0 <= seconds <= _MAX_ADVANCE:
-            raise BadRequestError(f"advance_seconds must be from 0 to {_MAX_ADVANCE}")
-        clock.advance(timedelta(seconds=seconds))
+        low, high = NUMBER_RANGES["advance_seconds"]
+        if not low <= seconds <= high:
+            raise BadRequestError(f"advance_seconds must be from {low} to {high}")
+        step = timedelta(seconds=seconds)
+        moment_in_range("advance_seconds (the clock it leads to)", clock.now() + step)
+        clock.advance(step)
     elif "set" in body:
-        moment = parse_time(body["set"], "set")
+        moment = parse_time(body["set"], "set")  # inside the clock's range
         assert moment is not None
         clock.set(moment)
     else:

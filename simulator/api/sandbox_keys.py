@@ -10,7 +10,7 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY, Gateway
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_services import admin_body
-from simulator.domain.errors import BadRequestError
+from simulator.domain.admin_ranges import whole_number
 from simulator.domain.models import ApiKey
 
 __all__ = [
@@ -92,9 +92,7 @@ async def rotate_key(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
     body = await admin_body(request)
-    grace = body.get("grace_seconds", 0)
-    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 30 * 86400:
-        raise BadRequestError("grace_seconds must be a whole number from 0 to 2592000")
+    grace = whole_number("grace_seconds", body.get("grace_seconds", 0))
     created = await gateway.key_manager.rotate(
         request.match_info["service_id"], request.match_info["key_id"], grace
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator.domain.admin_ranges import moment_in_range, whole_number
 from simulator.domain.clock import Clock
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.keys import (
@@ -43,7 +44,7 @@ def parse_time(value: Any, field: str) -> datetime | None:
         raise BadRequestError(f"{field} must be an ISO 8601 date and time") from error
     if parsed.tzinfo is None:
         raise BadRequestError(f"{field} must include a time zone, for example 2030-01-01T00:00:00Z")
-    return parsed
+    return moment_in_range(field, parsed)
 
 
 class KeyManager:
@@ -203,9 +204,7 @@ class KeyManager:
         for field in ("per_minute_limit", "per_day_limit"):
             if field in data:
                 value = data[field]
-                if value is not None and (not isinstance(value, int) or value < 1):
-                    raise BadRequestError(f"{field} must be a whole number of at least 1")
-                changes[field] = value
+                changes[field] = None if value is None else whole_number(field, value)
         return replace(key, **changes)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from simulator.domain.admin_ranges import in_range
 from simulator.domain.clock import Clock
 from simulator.domain.errors import NotifyError, RouteError
 from simulator.domain.messages import Messages
@@ -124,6 +125,8 @@ class ReadService:
         latest = entry.templates.get(template_id)
         if version is None or (latest is not None and latest.version == version):
             return latest
+        if not in_range("template_version", version):
+            return None  # no stored version is that large, and SQLite could not hold it
         return await self._directory.template_version(principal.service.id, template_id, version)
 
     async def templates(self, principal: Principal, template_type: str | None) -> list[Template]:

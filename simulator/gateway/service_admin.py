@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from simulator.domain.admin_ranges import whole_number
 from simulator.domain.clock import Clock
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.messages import UK_MESSAGES, Messages
@@ -140,9 +141,7 @@ class ServiceAdmin:
                 raise BadRequestError(f"{field} must be true or false")
             return value
         if field in {"rate_limit", "data_retention_days"}:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise BadRequestError(f"{field} must be a whole number of at least 1")
-            return value
+            return whole_number(field, value)
         if field == "name":
             return _text({"name": value}, "name")
         if field == "contact_link":
@@ -285,10 +284,7 @@ def _list(value: Any, field: str) -> list[Any]:
 def _limits(value: Any, names: set[str]) -> dict[str, int]:
     if not isinstance(value, dict) or not set(value) <= names:
         raise BadRequestError(f"limits must map some of {sorted(names)} to numbers")
-    for channel, limit in value.items():
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise BadRequestError(f"limits.{channel} must be a whole number")
-    return dict(value)
+    return {channel: whole_number(f"limits.{channel}", n, "limits") for channel, n in value.items()}
 
 
 def _sms_sender(item: Any) -> SmsSender:

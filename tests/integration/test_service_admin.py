@@ -122,14 +122,14 @@ def test_go_live_and_back_to_trial(admin: Admin, server: SandboxProcess) -> None
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"rate_limit": 0}, "rate_limit must be a whole number of at least 1"),
-        ({"rate_limit": "10"}, "rate_limit must be a whole number of at least 1"),
-        ({"rate_limit": True}, "rate_limit must be a whole number of at least 1"),
+        ({"rate_limit": 0}, "rate_limit must be a whole number from 1 to 1000000"),
+        ({"rate_limit": "10"}, "rate_limit must be a whole number from 1 to 1000000"),
+        ({"rate_limit": True}, "rate_limit must be a whole number from 1 to 1000000"),
         (
             {"limits": {"fax": 1}},
             "limits must map some of ['email', 'international_sms', 'letter', 'sms'] to numbers",
         ),
-        ({"limits": {"sms": -1}}, "limits.sms must be a whole number"),
+        ({"limits": {"sms": -1}}, "limits.sms must be a whole number from 0 to 1000000000"),
         (
             {"email_sender_local_part": "bad part"},
             "email_sender_local_part Not a valid email address",
