@@ -14,6 +14,7 @@ from importlib.resources.abc import Traversable
 import structlog
 from aiohttp import web
 
+from simulator.api.gc_routes import gc_v2_routes
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, WORKER_KEY, Gateway
 from simulator.api.middleware import (
     error_envelope,
@@ -24,7 +25,7 @@ from simulator.api.middleware import (
 from simulator.api.openapi import openapi_routes
 from simulator.api.routes import setup_routes
 from simulator.api.text_guard import header_text
-from simulator.bulk_wiring import wire_bulk
+from simulator.bulk_wiring import wire_bulk, wire_bulk_reads
 from simulator.config import Config, ConfigError
 from simulator.data import default_fixtures, simulation_rules
 from simulator.delivery.callbacks import CallbackSender
@@ -101,6 +102,8 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     app.on_response_prepare.append(security_headers)
     app.on_response_prepare.append(rate_limit_headers(strict=config.strict))
     app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
+    # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}
+    app.router.add_routes(gc_v2_routes(profile))
     setup_routes(app)
     if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
         app.router.add_routes(openapi_routes(profile.openapi_specs))
@@ -473,6 +476,9 @@ def _wire(
         limiter=limiter,
         directory=directory,
         on_created=on_scheduled,
+    )
+    gateway.bulk_reads = wire_bulk_reads(
+        profile=profile, clock=clock, store=store, directory=directory
     )
     gateway.on_clock_moved = _on_clock_moved(gateway, worker, clock)
     return gateway, worker

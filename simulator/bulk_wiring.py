@@ -15,11 +15,12 @@ from simulator.domain.ports import Limiter
 from simulator.domain.profiles import Profile
 from simulator.gateway.allowances import Allowances
 from simulator.gateway.bulk import BulkService
+from simulator.gateway.bulk_reads import BulkReads
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.job_notifications import JobNotifications
 from simulator.storage.factory import AnyStore
 
-__all__ = ["wire_bulk"]
+__all__ = ["wire_bulk", "wire_bulk_reads"]
 
 
 def wire_bulk(
@@ -56,3 +57,18 @@ def wire_bulk(
         on_job_added=runner.notify,
     )
     return bulk, runner
+
+
+def wire_bulk_reads(
+    *, profile: Profile, clock: SandboxClock, store: AnyStore, directory: ServiceDirectory
+) -> BulkReads | None:
+    """Reading jobs back and cancelling them; None where the profile has no bulk route."""
+    if profile.bulk is None:
+        return None
+    return BulkReads(
+        store=store,
+        directory=directory,
+        texts=profile.bulk.texts,
+        clock=clock,
+        page_size=profile.api_page_size,
+    )

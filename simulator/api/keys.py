@@ -18,6 +18,7 @@ from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
 from simulator.gateway.bulk import BulkService
+from simulator.gateway.bulk_reads import BulkReads
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
@@ -69,6 +70,7 @@ class Gateway:
     # GC's bulk sends (contract 3.9); None where the profile has no bulk route
     bulk: BulkService | None = None
     jobs: JobRunner | None = None
+    bulk_reads: BulkReads | None = None  # GET and DELETE /v2/notifications/bulk
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

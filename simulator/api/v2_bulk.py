@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Any
 
 from simulator.domain.jobs import BulkRules, Job
-from simulator.gateway.auth import Principal
 
 __all__ = ["job_body"]
 
@@ -19,10 +18,12 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def job_body(job: Job, principal: Principal, rules: BulkRules) -> dict[str, Any]:
-    key = principal.key
+def job_body(
+    job: Job, *, key_name: str | None, service_name: str, rules: BulkRules
+) -> dict[str, Any]:
+    """The job as GC's ``job_schema`` dumps it; the key is the one that sent the job."""
     return {
-        "api_key": {"id": key.id, "key_type": key.key_type.value, "name": key.name},
+        "api_key": {"id": job.api_key_id, "key_type": job.key_type.value, "name": key_name},
         "archived": job.archived,
         "created_at": _iso(job.created_at),
         "created_by": {"id": rules.created_by_id, "name": rules.created_by_name},
@@ -35,7 +36,7 @@ def job_body(job: Job, principal: Principal, rules: BulkRules) -> dict[str, Any]
         "scheduled_for": _iso(job.scheduled_for),
         "sender_id": job.sender_id,
         "service": job.service_id,
-        "service_name": {"name": principal.service.name},
+        "service_name": {"name": service_name},
         "template": job.template_id,
         "template_type": job.template_type.value,
         "template_version": job.template_version,

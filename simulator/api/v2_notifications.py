@@ -30,7 +30,13 @@ async def post_notification(request: web.Request) -> web.Response:
     if type_name == "bulk" and gateway.bulk is not None:  # GC only (contract 3.9)
         job = await gateway.bulk.submit(principal, await _read_body(request, profile))
         assert profile.bulk is not None
-        return json_response({"data": job_body(job, principal, profile.bulk)}, status=201)
+        body = job_body(
+            job,
+            key_name=principal.key.name,
+            service_name=principal.service.name,
+            rules=profile.bulk,
+        )
+        return json_response({"data": body}, status=201)
     admission = None
     if profile.admit_before_body:  # GOV.UK: rate and allowance before the body is read
         admission = await gateway.sender.admit(principal, type_name)

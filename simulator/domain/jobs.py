@@ -20,6 +20,7 @@ class JobStatus(StrEnum):
     SCHEDULED = "scheduled"
     IN_PROGRESS = "in progress"
     FINISHED = "finished"
+    CANCELLED = "cancelled"  # GC's JOB_STATUS_CANCELLED: a scheduled job called off
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,10 @@ class BulkTexts:
     row_errors: str  # {errors}
     row_too_long: str  # {row} {limit}
     mixed_recipients: str
+    # reading jobs back and cancelling them (GET and DELETE /v2/notifications/bulk/{id})
+    job_not_found: str
+    already_cancelled: str  # 409 JobAlreadyCancelledError
+    cancel_not_allowed: str  # 409 JobCancellationNotAllowedError, {status}
 
 
 @dataclass(frozen=True, slots=True)

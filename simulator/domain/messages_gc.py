@@ -162,4 +162,10 @@ GC_BULK_TEXTS = BulkTexts(
         "Some messages may be too long due to custom content."
     ),
     mixed_recipients="Bulk sending to testing and non-testing numbers is not supported",
+    # GC's own text where its admin API reads a job (app/job/rest.py); GC's v2 API has no
+    # job reads, and its admin cancel route answers 404 for a job that is not scheduled,
+    # so the two 409 texts are the sandbox's own (docs/gc-profile.md says so)
+    job_not_found="Job not found in database",
+    already_cancelled="Job has already been cancelled",
+    cancel_not_allowed="Only a scheduled job can be cancelled. This job is {status}.",
 )

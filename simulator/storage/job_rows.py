@@ -15,7 +15,13 @@ from simulator.domain.jobs import Job, JobRow, JobStatus
 from simulator.domain.models import KeyType, NotificationType
 from simulator.storage.rows import micros, moment
 
-__all__ = ["DUE_JOB_CONDITION", "JOB_COLUMNS", "job_from_row", "job_values"]
+__all__ = [
+    "DUE_JOB_CONDITION",
+    "JOB_COLUMNS",
+    "JOB_SUMMARY_COLUMNS",
+    "job_from_row",
+    "job_values",
+]
 
 JOB_COLUMNS = (
     "id, service_id, template_id, template_version, template_type, original_file_name, "
@@ -23,6 +29,9 @@ JOB_COLUMNS = (
     "processed_rows, scheduled_for, lease_until, created_at, updated_at, processing_started, "
     "processing_finished"
 )
+
+# the same columns without the accepted rows (up to 50,000 of them): what reads need
+JOB_SUMMARY_COLUMNS = JOB_COLUMNS.replace("row_data", "'[]'")
 
 # what a processor may take: new jobs, scheduled ones whose time has come, and jobs in
 # progress whose processor has gone (its lease lapsed, or it let go on a clean stop).

@@ -13,7 +13,13 @@ from datetime import datetime
 
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
-from simulator.storage.job_rows import DUE_JOB_CONDITION, JOB_COLUMNS, job_from_row, job_values
+from simulator.storage.job_rows import (
+    DUE_JOB_CONDITION,
+    JOB_COLUMNS,
+    JOB_SUMMARY_COLUMNS,
+    job_from_row,
+    job_values,
+)
 from simulator.storage.rows import (
     NOTIFICATION_COLUMNS,
     NOTIFICATION_PLACEHOLDERS,
@@ -48,6 +54,60 @@ class SqliteJobQueries:
 
         row = await self.engine.read(run)
         return job_from_row(row) if row else None
+
+    async def job_summary(self, service_id: str, job_id: str) -> Job | None:
+        """The job without its accepted rows (GET /v2/notifications/bulk/{job_id})."""
+
+        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+            return c.execute(
+                f"SELECT {JOB_SUMMARY_COLUMNS} FROM jobs WHERE id = ? AND service_id = ?",
+                (job_id, service_id),
+            ).fetchone()
+
+        row = await self.engine.read(run)
+        return job_from_row(row) if row else None
+
+    async def list_jobs(self, service_id: str, older_than: str | None, limit: int) -> list[Job]:
+        """Newest first; an unknown ``older_than`` gives an empty page, as Notify's lists do."""
+        sql = f"SELECT {JOB_SUMMARY_COLUMNS} FROM jobs WHERE service_id = ?"
+        params: list[object] = [service_id]
+        if older_than is not None:
+            sql += " AND created_at < COALESCE((SELECT created_at FROM jobs WHERE id = ?), -1)"
+            params.append(older_than)
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        params.append(limit)
+
+        def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+            return c.execute(sql, params).fetchall()
+
+        return [job_from_row(r) for r in await self.engine.read(run)]
+
+    async def job_statistics(self, job_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """Per job, (status, count) of its notifications made so far; one query for a page."""
+        if not job_ids:
+            return {}
+        marks = ", ".join("?" * len(job_ids))
+        sql = (
+            f"SELECT job_id, status, COUNT(*) FROM notifications WHERE job_id IN ({marks}) "
+            "GROUP BY job_id, status ORDER BY job_id, status"
+        )
+
+        def run(c: sqlite3.Connection) -> list[tuple[str, str, int]]:
+            return c.execute(sql, tuple(job_ids)).fetchall()
+
+        found: dict[str, list[tuple[str, int]]] = {job_id: [] for job_id in job_ids}
+        for job_id, status, count in await self.engine.read(run):
+            found[str(job_id)].append((str(status), int(count)))
+        return found
+
+    async def cancel_job(self, service_id: str, job_id: str, at: datetime) -> bool:
+        """Scheduled -> cancelled, a compare-and-set against the runner's claim."""
+        params = (micros(at), job_id, service_id)
+        sql = (
+            "UPDATE jobs SET job_status = 'cancelled', updated_at = ?, row_data = '[]' "
+            "WHERE id = ? AND service_id = ? AND job_status = 'scheduled'"
+        )
+        return bool(await self.engine.write(lambda c: c.execute(sql, params).rowcount))
 
     async def due_jobs(self, now: datetime, limit: int) -> list[Job]:
         def run(c: sqlite3.Connection) -> list[tuple[object, ...]]:

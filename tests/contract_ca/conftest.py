@@ -22,3 +22,15 @@ def ca_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProc
     ).start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def more_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """GC's remaining v2 routes (bulk reads, manage-template, reports, ...) on a sandbox of their own."""
+    process = SandboxProcess(
+        tmp_path_factory.mktemp("ca-more"),
+        fixtures=ROOT / "tests" / "fixtures" / "contract_ca_more.yaml",
+        env={"SANDBOX_PROFILE": "ca", "SANDBOX_CALLBACKS_ALLOW_HTTP": "true"},
+    ).start()
+    yield process
+    process.stop()

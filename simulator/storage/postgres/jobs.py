@@ -13,7 +13,13 @@ import asyncpg
 
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
-from simulator.storage.job_rows import DUE_JOB_CONDITION, JOB_COLUMNS, job_from_row, job_values
+from simulator.storage.job_rows import (
+    DUE_JOB_CONDITION,
+    JOB_COLUMNS,
+    JOB_SUMMARY_COLUMNS,
+    job_from_row,
+    job_values,
+)
 from simulator.storage.postgres.engine import PostgresEngine, affected
 from simulator.storage.postgres.sql import NOTIFICATION_PLACEHOLDERS, placeholders
 from simulator.storage.rows import NOTIFICATION_COLUMNS, micros, notification_values
@@ -43,6 +49,54 @@ class JobQueries:
             )
         )
         return job_from_row(row) if row else None
+
+    async def job_summary(self, service_id: str, job_id: str) -> Job | None:
+        """The job without its accepted rows (GET /v2/notifications/bulk/{job_id})."""
+        row = await self.engine.read(
+            lambda c: c.fetchrow(
+                f"SELECT {JOB_SUMMARY_COLUMNS} FROM jobs WHERE id = $1 AND service_id = $2",
+                job_id,
+                service_id,
+            )
+        )
+        return job_from_row(row) if row else None
+
+    async def list_jobs(self, service_id: str, older_than: str | None, limit: int) -> list[Job]:
+        """Newest first; an unknown ``older_than`` gives an empty page, as Notify's lists do."""
+        sql = f"SELECT {JOB_SUMMARY_COLUMNS} FROM jobs WHERE service_id = $1"
+        params: list[object] = [service_id]
+        if older_than is not None:
+            sql += " AND created_at < COALESCE((SELECT created_at FROM jobs WHERE id = $2), -1)"
+            params.append(older_than)
+        sql += f" ORDER BY created_at DESC, id DESC LIMIT ${len(params) + 1}"
+        params.append(limit)
+        rows = await self.engine.read(lambda c: c.fetch(sql, *params))
+        return [job_from_row(r) for r in rows]
+
+    async def job_statistics(self, job_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """Per job, (status, count) of its notifications made so far; one query for a page."""
+        if not job_ids:
+            return {}
+        rows = await self.engine.read(
+            lambda c: c.fetch(
+                "SELECT job_id, status, COUNT(*) FROM notifications WHERE job_id = ANY($1) "
+                "GROUP BY job_id, status ORDER BY job_id, status",
+                list(job_ids),
+            )
+        )
+        found: dict[str, list[tuple[str, int]]] = {job_id: [] for job_id in job_ids}
+        for r in rows:
+            found[str(r[0])].append((str(r[1]), int(r[2])))
+        return found
+
+    async def cancel_job(self, service_id: str, job_id: str, at: datetime) -> bool:
+        """Scheduled -> cancelled, a compare-and-set against the runner's claim."""
+        sql = (
+            "UPDATE jobs SET job_status = 'cancelled', updated_at = $1, row_data = '[]' "
+            "WHERE id = $2 AND service_id = $3 AND job_status = 'scheduled'"
+        )
+        status = await self.engine.write(lambda c: c.execute(sql, micros(at), job_id, service_id))
+        return affected(status) == 1
 
     async def due_jobs(self, now: datetime, limit: int) -> list[Job]:
         due = DUE_JOB_CONDITION.format(now="$1")

@@ -1,0 +1,27 @@
+"""GC Notify's own v2 routes, beyond the send and read routes both profiles share.
+
+Registered before the shared table so that ``/v2/notifications/bulk`` wins over
+``/v2/notifications/{notification_id}``; where the profile lacks a feature its URLs
+stay the route-level 404.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from simulator.api import v2_bulk_read
+from simulator.domain.profiles import Profile
+
+__all__ = ["gc_v2_routes"]
+
+
+def gc_v2_routes(profile: Profile) -> list[web.RouteDef]:
+    routes: list[web.RouteDef] = []
+    if profile.bulk is not None:
+        job = "/v2/notifications/bulk/{job_id}"
+        routes += [
+            web.get("/v2/notifications/bulk", v2_bulk_read.get_jobs, allow_head=False),
+            web.get(job, v2_bulk_read.get_job, allow_head=False),
+            web.delete(job, v2_bulk_read.delete_job),
+        ]
+    return routes

@@ -1,0 +1,61 @@
+"""Ids, keys and helpers for tests/fixtures/contract_ca_more.yaml (GC's remaining v2 routes).
+
+Expected texts stay in the tests as literals; nothing here is imported from `simulator`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+from notifications_python_client.notifications import NotificationsAPIClient
+
+from tests.contract.support import make_token
+from tests.sandbox_process import ROOT
+
+MORE_FIXTURES = ROOT / "tests" / "fixtures" / "contract_ca_more.yaml"
+
+LIVE = "c1111111-1111-4111-8111-111111111111"
+OTHER = "c2222222-2222-4222-8222-222222222222"
+SMS = "c1111111-1111-4111-8111-1111111111d1"  # "Hello ((name))", prefixed "More Live: "
+EMAIL = "c1111111-1111-4111-8111-1111111111d2"
+
+_KEYS = {
+    "test": ("more-test", LIVE, "c1111111-1111-4111-8111-1111111111c1"),
+    "live": ("more-live", LIVE, "c1111111-1111-4111-8111-1111111111c2"),
+    "plain": ("more-plain", LIVE, "c1111111-1111-4111-8111-1111111111c3"),
+    "other": ("other-test", OTHER, "c2222222-2222-4222-8222-2222222222c1"),
+}
+KEYS = {label: f"gcntfy-{n}-{sid}-{secret}" for label, (n, sid, secret) in _KEYS.items()}
+
+
+def client(base_url: str, key: str = "test") -> NotificationsAPIClient:
+    return NotificationsAPIClient(KEYS[key], base_url=base_url)
+
+
+def call(
+    base_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    key: str = "test",
+    api_key_header: bool = True,
+) -> tuple[int, Any]:
+    """One request with ApiKey-v1 (or a JWT); (status, parsed JSON or text)."""
+    if api_key_header:
+        authorization = f"ApiKey-v1 {KEYS[key]}"
+    else:
+        _, service_id, secret = _KEYS[key]
+        authorization = f"Bearer {make_token(secret=secret, iss=service_id)}"
+    headers = {"Authorization": authorization}
+    data = None
+    if body is not None:
+        data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+        headers["Content-Type"] = "application/json"
+    response = requests.request(method, base_url + path, data=data, headers=headers, timeout=30)
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, response.text
