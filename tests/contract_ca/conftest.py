@@ -26,7 +26,7 @@ def ca_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProc
 
 @pytest.fixture(scope="session")
 def more_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    """GC's remaining v2 routes (bulk reads, manage-template, reports, ...) on a sandbox of their own."""
+    """GC's remaining v2 routes (bulk reads, templates, reports, ...), a sandbox of its own."""
     process = SandboxProcess(
         tmp_path_factory.mktemp("ca-more"),
         fixtures=ROOT / "tests" / "fixtures" / "contract_ca_more.yaml",
