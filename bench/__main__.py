@@ -18,10 +18,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench import report
+from bench.backend_phases import growth_phase, postgres_phase
 from bench.load import CLIENTS
 from bench.phases import GENERATOR_CPU, SERVER_CPU, Bench
 from bench.scenarios import SCENARIOS
 from bench.server import ROOT, core_availability, pin_self, taskset_path
+from bench.targets import judge, render_targets
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -31,7 +33,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--warmup", type=float, help="warm-up seconds per scenario (2; --quick 0.5)"
     )
     parser.add_argument("--concurrency", type=int, default=50, help="connections/workers (50)")
-    parser.add_argument("--scenarios", default="1,2,3,4,5,6", help="comma-separated (1-6)")
+    parser.add_argument("--scenarios", default="1,2,3,4,5,6,7,8,9", help="comma-separated (1-9)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("--quick", action="store_true", help="a short CI-friendly run")
     parser.add_argument("--no-pin", action="store_true", help="do not pin processes to cores")
@@ -43,7 +45,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--rss-seconds", type=float, help="time bound of the RSS phase (300; --quick 20)"
     )
-    parser.add_argument("--profile", action="store_true", help="py-spy the server under scenario 1")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy the server under scenarios 1 and 7"
+    )
     parser.add_argument("--profile-seconds", type=int, default=10)
     parser.add_argument(
         "--client",
@@ -60,13 +64,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="SECONDS",
         help="before each measurement wait up to this long for other work on the host to stop",
     )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument(
+        "--replica-redis-url",
+        default="redis://127.0.0.1:6379/10",
+        help="the Redis the two replicas of scenario 9 share",
+    )
+    parser.add_argument(
+        "--growth-rows",
+        type=int,
+        help="growth: stored notifications compared with 10,000 (1000000; --quick 30000; 0 skips)",
+    )
+    parser.add_argument(
+        "--growth-seconds", type=float, help="growth: seconds per measurement (3; --quick 1)"
+    )
     args = parser.parse_args(argv)
     quick = args.quick
     args.duration = args.duration or (2.0 if quick else 10.0)
     args.warmup = args.warmup if args.warmup is not None else (0.5 if quick else 2.0)
     if args.rss_target is None:
         args.rss_target = 1_000_000 if args.rss_million else (5_000 if quick else 200_000)
+    if args.growth_rows is None:
+        args.growth_rows = 30_000 if quick else 1_000_000
+    args.growth_seconds = args.growth_seconds or (1.0 if quick else 3.0)
     if args.rss_seconds is None:
         args.rss_seconds = 1200.0 if args.rss_million else (20.0 if quick else 300.0)
     try:
@@ -77,8 +97,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error(f"--scenarios: choose from {sorted(SCENARIOS)}")
     if not 1 <= args.concurrency <= 2000 or not 0 < args.duration <= 3600:
         parser.error("--concurrency must be 1-2000 and --duration 0-3600 seconds")
-    if urlsplit(args.redis_url).hostname not in ("127.0.0.1", "localhost"):
-        parser.error("--redis-url must point at 127.0.0.1")
+    for url in (args.redis_url, args.replica_redis_url):
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost"):
+            parser.error("--redis-url and --replica-redis-url must point at 127.0.0.1")
     return args
 
 
@@ -107,8 +128,9 @@ def _warnings(report_: dict[str, Any]) -> list[str]:
 
 
 _PROFILE_TITLES = {
-    "gil": "the thread holding the GIL (where the Python CPU goes)",
-    "all": "all non-idle threads (GIL waits and SQLite's C code included)",
+    "gil": "scenario 1, the thread holding the GIL (where the Python CPU goes)",
+    "all": "scenario 1, all non-idle threads (GIL waits and SQLite's C code included)",
+    "gil-7": "scenario 7 (a new JWT per request), the thread holding the GIL",
 }
 
 
@@ -119,8 +141,10 @@ def _print_profile(profile: dict[str, Any] | None) -> None:
         print(f"profile: not available: {profile.get('reason')}")
         return
     for mode, title in _PROFILE_TITLES.items():
-        found = profile[mode]
-        print(f"\nprofile under scenario 1, {title}: {found['samples']} py-spy samples")
+        found = profile.get(mode)
+        if found is None:
+            continue
+        print(f"\nprofile under {title}: {found['samples']} py-spy samples")
         print("  by thread: " + ", ".join(f"{t['name']} {t['percent']}%" for t in found["threads"]))
         packages = found["packages"][:8]
         print("  by package (self): " + ", ".join(f"{p['name']} {p['percent']}%" for p in packages))
@@ -162,6 +186,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             phases.append(("ceiling", bench.ceiling_phase))
         if 6 in args.scenario_list:
             phases.append(("redis scenario", bench.redis_phase))
+        if {8, 9} & set(args.scenario_list):
+            phases.append(("PostgreSQL scenarios", lambda r: postgres_phase(bench, r)))
+        if args.growth_rows > 0:
+            phases.append(("growth", lambda r: growth_phase(bench, r)))
         if args.rss_target > 0:
             phases.append(("RSS", bench.rss_phase))
         for name, phase in phases:
@@ -180,6 +208,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         own, bare = first["server_cpu_ms_per_request"], ceiling["server_cpu_ms_per_request"]
         report_["ratio_by_cpu"] = round(bare / own, 3) if own and bare else None
     report_["warnings"] = _warnings(report_)
+    report_["targets"] = judge(report_)
     return report_
 
 
@@ -202,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report.write_json(args.json, result)
     print()
     print(report.render(result))
+    print()
+    print(render_targets(result["targets"]))
     _print_profile(result.get("profile"))
     print(f"\nJSON report: {args.json}")
     return 1 if result["errors"] else 0

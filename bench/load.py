@@ -58,8 +58,11 @@ class ApiKey:
         return cls(service_id=key[-73:-37], secret=key[-36:])
 
 
-def sign(key: ApiKey) -> str:
-    claims = {"iss": key.service_id, "iat": int(time.time())}
+def sign(key: ApiKey, token_id: str | None = None) -> str:
+    """The official clients' token; with token_id also a `jti`, so no two tokens are alike."""
+    claims: dict[str, Any] = {"iss": key.service_id, "iat": int(time.time())}
+    if token_id is not None:
+        claims["jti"] = token_id
     return jwt.encode(claims, key.secret, algorithm="HS256", headers=_JWT_HEADERS)
 
 
@@ -69,6 +72,8 @@ class Request:
     path: str
     key: ApiKey
     body: bytes | None = None
+    # a token no earlier request used (a `jti` claim): the server's token cache cannot help
+    token_id: str | None = None
 
 
 def percentile(ordered: list[float], fraction: float) -> float:
@@ -134,14 +139,15 @@ Sender = Callable[[Request, dict[str, str]], Awaitable[tuple[int, bytes]]]
 
 @contextlib.asynccontextmanager
 async def _senders(
-    client: str, base_url: str, concurrency: int
+    client: str, base_urls: list[str], concurrency: int
 ) -> AsyncIterator[Callable[[], Sender]]:
-    """A factory of per-worker send functions for the chosen client."""
+    """A factory of per-worker send functions; the workers take the servers in turn."""
+    turn = itertools.count()
     if client == "raw":
-        url = urlsplit(base_url)
         connections: list[RawConnection] = []
 
         def raw_sender() -> Sender:
+            url = urlsplit(base_urls[next(turn) % len(base_urls)])
             connection = RawConnection(url.hostname or "127.0.0.1", url.port or 80)
             connections.append(connection)
 
@@ -160,19 +166,24 @@ async def _senders(
         return
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
     timeout = aiohttp.ClientTimeout(total=_TIMEOUT)
-    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
 
-        async def send(request: Request, headers: dict[str, str]) -> tuple[int, bytes]:
-            async with session.request(
-                request.method, request.path, data=request.body, headers=headers
-            ) as response:
-                return response.status, await response.read()
+        def aiohttp_sender() -> Sender:
+            base = base_urls[next(turn) % len(base_urls)]
 
-        yield lambda: send
+            async def send(request: Request, headers: dict[str, str]) -> tuple[int, bytes]:
+                async with session.request(
+                    request.method, base + request.path, data=request.body, headers=headers
+                ) as response:
+                    return response.status, await response.read()
+
+            return send
+
+        yield aiohttp_sender
 
 
 async def run_load(
-    base_url: str,
+    base_url: str | list[str],
     make_request: Callable[[int], Request],
     *,
     concurrency: int,
@@ -188,7 +199,8 @@ async def run_load(
     """Run `concurrency` closed-loop workers for warmup + duration seconds (or max_requests).
 
     client: "aiohttp" (an aiohttp.ClientSession, TCPConnector limit = concurrency) or
-    "raw" (bench.rawhttp, one keep-alive connection per worker).
+    "raw" (bench.rawhttp, one keep-alive connection per worker). Several base URLs
+    (replicas) share the workers in turn.
     """
     if client not in CLIENTS:
         raise ValueError(f"client must be one of {CLIENTS}")
@@ -207,7 +219,8 @@ async def run_load(
             if index >= cap or time.perf_counter() >= stop_at:
                 return
             request = make_request(index)
-            headers = {**base_headers, "Authorization": f"Bearer {sign(request.key)}"}
+            token = sign(request.key, request.token_id)
+            headers = {**base_headers, "Authorization": f"Bearer {token}"}
             body = b""
             started = time.perf_counter()
             try:
@@ -225,7 +238,8 @@ async def run_load(
             if on_response is not None and status[0].isdigit():
                 on_response(int(status), body)
 
-    async with _senders(client, base_url, concurrency) as new_sender:
+    base_urls = [base_url] if isinstance(base_url, str) else base_url
+    async with _senders(client, base_urls, concurrency) as new_sender:
         start_timer = asyncio.create_task(_at(window_from, on_window_start))
         end_timer = asyncio.create_task(_at(stop_at, on_window_end))
         await asyncio.gather(*(worker(new_sender()) for _ in range(concurrency)))

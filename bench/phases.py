@@ -12,9 +12,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench.load import OnResponse, Request, run_load
+from bench.many_keys import write_fixtures
 from bench.profile import PySpy, py_spy_path, summarise_collapsed
 from bench.rss import IMMEDIATE_ENV, measure_rss
-from bench.scenarios import FIXTURES, SCENARIOS, Context, Scenario, mentions_redis, sms_send
+from bench.scenarios import (
+    FIXTURES,
+    KEYS,
+    SCENARIOS,
+    Context,
+    Scenario,
+    mentions_redis,
+    new_token_send,
+    sms_send,
+)
 from bench.server import (
     ProcessSample,
     ServerProcess,
@@ -26,6 +36,7 @@ from bench.server import (
     reset_peak_rss,
     wait_quiet,
 )
+from bench.timelines import watch_catch_up
 
 __all__ = ["ADMIN_TOKEN", "GENERATOR_CPU", "SERVER_CPU", "Bench"]
 
@@ -42,17 +53,27 @@ class Bench:
         self.warnings: list[str] = []
 
     # -- processes ---------------------------------------------------------------
-    def sandbox(self, name: str, env: dict[str, str] | None = None) -> ServerProcess:
+    def sandbox(
+        self,
+        name: str,
+        env: dict[str, str] | None = None,
+        *,
+        many_keys: bool = False,
+        cpu: int = SERVER_CPU,
+    ) -> ServerProcess:
         data_dir = self.workdir / name
         port = free_port()
         args = ["-m", "simulator", "serve", "--port", str(port), "--data-dir", str(data_dir)]
+        fixtures = ["--fixtures", str(FIXTURES)]
+        if many_keys:
+            fixtures += ["--fixtures", str(write_fixtures(self.workdir / "many-keys.json"))]
         return ServerProcess(
             name=name,
-            args=[*args, "--fixtures", str(FIXTURES)],
+            args=[*args, *fixtures],
             port=port,
             log_path=self.workdir / f"{name}.log",
             env={"SANDBOX_ADMIN_TOKEN": ADMIN_TOKEN, **(env or {})},
-            cpu=SERVER_CPU,
+            cpu=cpu,
             taskset=self.taskset,
         )
 
@@ -70,28 +91,37 @@ class Bench:
     # -- one measured load ----------------------------------------------------------
     async def measure(
         self,
-        server: ServerProcess,
+        server: ServerProcess | list[ServerProcess],
         make_request: Callable[[int], Request],
         on_response: OnResponse | None = None,
+        *,
+        also_pids: Callable[[], list[int]] | None = None,
+        duration: float | None = None,
     ) -> dict[str, Any]:
+        """One load window. Several servers share the connections; also_pids: processes
+        (PostgreSQL's backends, a pool that grows) whose CPU counts as `db_cpu`."""
+        servers = server if isinstance(server, list) else [server]
         samples: dict[str, Any] = {}
         quiet = wait_quiet(self.args.wait_quiet) if self.args.wait_quiet > 0 else None
 
         def window_start() -> None:
-            reset_peak_rss(server.pid)
-            samples["start"] = ProcessSample.take(server.pid)
+            for one in servers:
+                reset_peak_rss(one.pid)
+            samples["start"] = [ProcessSample.take(one.pid) for one in servers]
+            samples["db_start"] = _cpu_by_pid(also_pids() if also_pids else [])
             samples["cores"] = read_core_times()
 
         def window_end() -> None:
-            samples["end"] = ProcessSample.take(server.pid)
-            samples["memory"] = read_memory_kb(server.pid)
+            samples["end"] = [ProcessSample.take(one.pid) for one in servers]
+            samples["db_end"] = _cpu_by_pid(also_pids() if also_pids else [])
+            samples["memory"] = read_memory_kb(servers[0].pid)
             samples["cores"] = core_usage(samples["cores"], read_core_times())
 
         stats = await self.load(
-            server.base_url,
+            [one.base_url for one in servers],
             make_request,
             concurrency=self.args.concurrency,
-            duration=self.args.duration,
+            duration=duration or self.args.duration,
             warmup=self.args.warmup,
             on_response=on_response,
             on_window_start=window_start,
@@ -99,12 +129,22 @@ class Bench:
         )
         result = stats.summary()
         start, end = samples["start"], samples["end"]
-        cpu = end.cpu_seconds - start.cpu_seconds
-        wall = end.wall - start.wall
+        cpu = sum(b.cpu_seconds - a.cpu_seconds for a, b in zip(start, end, strict=True))
+        wall = end[0].wall - start[0].wall
+        if also_pids is not None:
+            before = samples["db_start"]  # a backend born in the window counts from zero
+            db_cpu = sum(t - before.get(pid, 0.0) for pid, t in samples["db_end"].items())
+            result["db_cpu_ms_per_request"] = (
+                round(db_cpu * 1000 / stats.requests, 3) if stats.requests else None
+            )
+            result["total_cpu_ms_per_request"] = (
+                round((cpu + db_cpu) * 1000 / stats.requests, 3) if stats.requests else None
+            )
+        result["load_ended"] = samples["end"][0].wall
         result["server_cpu_ms_per_request"] = (
             round(cpu * 1000 / stats.requests, 3) if stats.requests else None
         )
-        result["server_cpu_util"] = round(cpu / wall, 3) if wall > 0 else None
+        result["server_cpu_util"] = round(cpu / wall / len(servers), 3) if wall > 0 else None
         result["rps_per_server_cpu_second"] = round(stats.requests / cpu, 1) if cpu > 0 else None
         result["server_peak_rss_kb"] = samples["memory"].get("VmHWM")
         result["server_rss_kb"] = samples["memory"].get("VmRSS")
@@ -116,8 +156,19 @@ class Bench:
             result["wait_quiet"] = quiet
         return result
 
-    async def load(self, *args: Any, **kwargs: Any) -> Any:
-        return await run_load(*args, client=self.args.client, **kwargs)
+    async def load(self, base_url: str | list[str], *args: Any, **kwargs: Any) -> Any:
+        return await run_load(base_url, *args, client=self.args.client, **kwargs)
+
+    async def catch_up(self, servers: list[ServerProcess], load_ended: float) -> dict[str, Any]:
+        found = await watch_catch_up([s.base_url for s in servers], KEYS["test"], load_ended)
+        caught = found["caught_up_seconds_after_load"]
+        print(
+            "    timelines: "
+            + (f"all final {caught:.1f}s after the load" if caught is not None else "NOT caught up")
+            + f" (plan: {found['plan_seconds']:.0f}s)",
+            flush=True,
+        )
+        return found
 
     async def settle(self, server: ServerProcess, max_seconds: float = 10.0) -> None:
         """Wait (bounded) until the server's deferred work is done: under 5% CPU for 0.25 s."""
@@ -168,6 +219,8 @@ class Bench:
         collect = self.context.collect if scenario.collects_ids else None
         print(f"  scenario {scenario.number}: {scenario.title} ...", flush=True)
         result = await self.measure(server, scenario.build(self.context), collect)
+        if scenario.number == 1:
+            extra["timelines"] = await self.catch_up([server], result["load_ended"])
         await self.settle(server)
         return {
             "number": scenario.number,
@@ -180,8 +233,8 @@ class Bench:
 
     # -- phases -------------------------------------------------------------------
     async def main_phase(self, report_: dict[str, Any]) -> None:
-        wanted = [SCENARIOS[n] for n in self.args.scenario_list if not SCENARIOS[n].redis]
-        server = self.sandbox("sandbox").start()
+        wanted = [SCENARIOS[n] for n in self.args.scenario_list if SCENARIOS[n].main]
+        server = self.sandbox("sandbox", many_keys=7 in self.args.scenario_list).start()
         try:
             report_["startup"]["sandbox_ready_seconds"] = round(server.ready_seconds or 0, 4)
             report_["startup"]["sandbox_status"] = server.status_body
@@ -259,7 +312,8 @@ class Bench:
             server.stop()
 
     async def profile(self, server: ServerProcess) -> dict[str, Any]:
-        """Two py-spy passes under scenario 1: the GIL holder only, then all threads."""
+        """py-spy under scenario 1 (the GIL holder, then all threads) and, when it runs,
+        under scenario 7 (the new-token path, GIL holder only)."""
         binary = py_spy_path()
         if binary is None:
             return {
@@ -268,15 +322,21 @@ class Bench:
             }
         seconds = self.args.profile_seconds
         found: dict[str, Any] = {"available": True, "seconds": seconds}
-        for mode in ("gil", "all"):
-            out = self.args.json.parent / f"profile-scenario1-{mode}.txt"
+        passes: list[tuple[str, int, Callable[[int], Request]]] = [
+            ("gil", 1, sms_send),
+            ("all", 1, sms_send),
+        ]
+        if 7 in self.args.scenario_list:
+            passes.append(("gil", 7, new_token_send))
+        for mode, number, make in passes:
+            out = self.args.json.parent / f"profile-scenario{number}-{mode}.txt"
             out.parent.mkdir(parents=True, exist_ok=True)
             spy = PySpy(binary, server.pid, seconds, out, gil_only=mode == "gil")
-            print(f"  profile: py-spy ({mode}) on scenario 1 for {seconds}s ...", flush=True)
+            print(f"  profile: py-spy ({mode}) on scenario {number} for {seconds}s ...", flush=True)
             spy.start()
             await self.load(
                 server.base_url,
-                sms_send,
+                make,
                 concurrency=self.args.concurrency,
                 duration=seconds,
                 warmup=0.2,
@@ -285,8 +345,19 @@ class Bench:
             await self.settle(server)
             if not ok:
                 return {"available": False, "reason": output.strip()[-500:]}
-            found[mode] = {"raw": str(out), **summarise_collapsed(out.read_text(errors="replace"))}
+            summary = summarise_collapsed(out.read_text(errors="replace"))
+            found[mode if number == 1 else f"{mode}-{number}"] = {"raw": str(out), **summary}
         return found
+
+
+def _cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    found = {}
+    for pid in pids:
+        try:
+            found[pid] = read_cpu_seconds(pid)
+        except OSError:  # a backend that ended: its CPU is lost to the sample
+            continue
+    return found
 
 
 def _reachable(host: str, port: int) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import ApiKey, Request
+from bench.many_keys import KEYS_PER_SERVICE, SERVICES, key_for
 
 __all__ = [
     "FIXTURES",
@@ -83,6 +84,18 @@ def email_send(index: int) -> Request:
     return Request("POST", "/v2/notifications/email", KEYS["test"], _json(body))
 
 
+def new_token_send(index: int) -> Request:
+    """Scenario 1's request from one of many keys, with a token no request used before."""
+    key, template_id = key_for(index)
+    body = {
+        "phone_number": TEST_MOBILE,
+        "template_id": template_id,
+        "personalisation": {"name": "Ada", "code": str(100000 + index % 900000)},
+        "reference": f"bench-{index}",
+    }
+    return Request("POST", "/v2/notifications/sms", key, _json(body), token_id=f"t{index}")
+
+
 def _get_one(context: Context) -> Callable[[int], Request]:
     ids = list(context.ids)
 
@@ -109,6 +122,12 @@ class Scenario:
     collects_ids: bool = False
     needs_ids: int = 0  # test-key notifications that must exist first
     redis: bool = False
+    backend: str = "sqlite"  # the storage the scenario runs on
+
+    @property
+    def main(self) -> bool:
+        """Measured on the main sandbox (SQLite, in-process limits)."""
+        return not self.redis and self.backend == "sqlite"
 
 
 SCENARIOS: dict[int, Scenario] = {
@@ -121,6 +140,21 @@ SCENARIOS: dict[int, Scenario] = {
         Scenario(5, "team_send", "team-key SMS to a team member (outbox)", _team_send),
         Scenario(
             6, "redis_sms", "test-key SMS, Redis limits backend", lambda _: sms_send, redis=True
+        ),
+        Scenario(
+            7,
+            "new_token",
+            f"test-key SMS, a new JWT per request ({SERVICES * KEYS_PER_SERVICE} keys)",
+            lambda _: new_token_send,
+        ),
+        Scenario(8, "pg_sms", "test-key SMS, PostgreSQL", lambda _: sms_send, backend="postgres"),
+        Scenario(
+            9,
+            "pg_replicas",
+            "test-key SMS, 2 replicas, PostgreSQL + Redis",
+            lambda _: sms_send,
+            redis=True,
+            backend="postgres",
         ),
     )
 }

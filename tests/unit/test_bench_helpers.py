@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import jwt
 import pytest
@@ -10,12 +11,24 @@ from aiohttp import web
 
 from bench.ceiling import create_app
 from bench.load import ApiKey, Request, percentile, run_load, sign
+from bench.many_keys import KEYS_PER_SERVICE, SERVICES, write_fixtures
 from bench.profile import summarise_collapsed
 from bench.rawhttp import parse_response
 from bench.report import format_table
 from bench.rss import growth_per_thousand
-from bench.scenarios import KEY_STRINGS, KEYS, SERVICE_ID, Context, mentions_redis, sms_send
+from bench.scenarios import (
+    KEY_STRINGS,
+    KEYS,
+    SERVICE_ID,
+    Context,
+    mentions_redis,
+    new_token_send,
+    sms_send,
+)
 from bench.server import core_usage
+from bench.targets import judge, render_targets
+from simulator.domain.clock import SandboxClock
+from simulator.fixtures import read_fixtures
 
 SECRET = "b1111111-1111-4111-8111-111111111111"
 
@@ -173,3 +186,45 @@ def test_summarise_collapsed_counts_threads() -> None:
         ("sqlite-writer_0", 1),
     ]
     assert summary["self"][0]["name"] == "handle (aiohttp/web_protocol.py)"
+
+
+def test_new_token_requests_never_repeat_a_token_and_spread_over_the_keys(
+    tmp_path: Path,
+) -> None:
+    requests = [new_token_send(i) for i in range(SERVICES * KEYS_PER_SERVICE)]
+    assert len({sign(r.key, r.token_id) for r in requests}) == len(requests)
+    assert len({r.key for r in requests}) == SERVICES * KEYS_PER_SERVICE
+    claims = jwt.decode(
+        sign(requests[0].key, requests[0].token_id), options={"verify_signature": False}
+    )
+    assert claims["jti"] == requests[0].token_id
+    loaded = read_fixtures(write_fixtures(tmp_path / "keys.json"), SandboxClock())
+    assert len(loaded.services) == SERVICES
+    secrets = {(k.service_id, k.secret) for k in loaded.keys}
+    assert {(r.key.service_id, r.key.secret) for r in requests} <= secrets
+
+
+def _report(**rows: dict[str, object]) -> dict[str, object]:
+    scenarios = [{"number": int(n[1:]), **row} for n, row in rows.items() if n != "ceiling"]
+    return {
+        "settings": {"concurrency": 50},
+        "scenarios": scenarios,
+        "ceiling": rows.get("ceiling"),
+        "startup": {"sandbox_ready_seconds": 0.5},
+    }
+
+
+def test_targets_judge_ratios_within_the_run_and_say_what_was_not_measured() -> None:
+    report = _report(
+        s1={"rps": 3000.0, "server_cpu_ms_per_request": 0.1, "p99_ms": 12.0},
+        s5={"rps": 2000.0},
+        ceiling={"rps": 5000.0, "server_cpu_ms_per_request": 0.06},
+    )
+    verdicts = {v["target"]: v for v in judge(report)}
+    assert verdicts["1 scenario 1 req/s >= 50% of the ceiling's"]["met"] is True
+    assert verdicts["1 scenario 1 server CPU/request <= 2x the ceiling's"]["met"] is True
+    assert verdicts["2 scenario 1 p99 < 20 ms at 50 conns"]["met"] is True
+    assert verdicts["4 scenario 5 (team send, outbox) req/s >= 70% of scenario 1's"]["met"] is False
+    assert verdicts["8 ready in under 1 s"]["met"] is True
+    assert verdicts["2 scenario 2 p99 < 20 ms at 50 conns"]["verdict"] == "not measured"
+    assert "NOT MET" in render_targets(judge(report))
