@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from simulator import __version__
 from simulator.cli_admin import add_admin_commands, run_admin_command
 from simulator.config import PROFILES, Config, ConfigError
 from simulator.fixtures import FixtureError
@@ -23,6 +24,7 @@ __all__ = ["main"]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="notify-sandbox", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"notify-sandbox {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the sandbox API")
     serve.add_argument("--host", help="listen address (SANDBOX_HOST, default 127.0.0.1)")

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import requests
@@ -30,12 +31,20 @@ class SandboxProcess:
         self,
         data_dir: Path,
         *,
-        fixtures: Path = CONTRACT_FIXTURES,
+        fixtures: Path | None = CONTRACT_FIXTURES,
         env: dict[str, str] | None = None,
         port: int | None = None,
+        program: Sequence[str] = (sys.executable, "-m", "simulator"),
+        cwd: Path = ROOT,
+        arguments: Sequence[str] = (),
     ) -> None:
+        """`fixtures=None` serves the profile's default service; `program` is the command
+        (another venv's `notify-sandbox`, say), run in `cwd` with `serve` and `arguments`."""
         self.data_dir = data_dir
         self.fixtures = fixtures
+        self.program = tuple(program)
+        self.cwd = cwd
+        self.arguments = tuple(arguments)
         self.port = port or free_port()
         self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
@@ -57,19 +66,17 @@ class SandboxProcess:
             **self.extra_env,
         }
         command = [
-            sys.executable,
-            "-m",
-            "simulator",
+            *self.program,
             "serve",
             "--port",
             str(self.port),
             "--data-dir",
             str(self.data_dir),
-            "--fixtures",
-            str(self.fixtures),
+            *(("--fixtures", str(self.fixtures)) if self.fixtures else ()),
+            *self.arguments,
         ]
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=log, stderr=log)
         self._wait_ready(timeout)
         return self
 
