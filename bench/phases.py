@@ -127,7 +127,7 @@ class Bench:
             on_window_start=window_start,
             on_window_end=window_end,
         )
-        result = stats.summary()
+        result: dict[str, Any] = stats.summary()
         start, end = samples["start"], samples["end"]
         cpu = sum(b.cpu_seconds - a.cpu_seconds for a, b in zip(start, end, strict=True))
         wall = end[0].wall - start[0].wall

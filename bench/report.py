@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import platform
@@ -26,10 +27,9 @@ def _cpu_model() -> str:
 
 def _loop_name() -> str:
     try:
-        import uvloop
-    except ImportError:
+        return f"uvloop {importlib.metadata.version('uvloop')}"
+    except importlib.metadata.PackageNotFoundError:
         return "asyncio"
-    return f"uvloop {uvloop.__version__}"
 
 
 def machine_info(*, taskset: str | None, generator_pinned: bool) -> dict[str, Any]:

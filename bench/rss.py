@@ -44,10 +44,10 @@ def growth_per_thousand(checkpoints: list[dict[str, Any]]) -> float | None:
     last = checkpoints[-1]
     floor = last["ok"] * 0.1
     first = next((c for c in checkpoints if c["ok"] >= floor and c["ok"] > 0), checkpoints[0])
-    sent = last["ok"] - first["ok"]
+    sent = int(last["ok"]) - int(first["ok"])
     if sent <= 0:
         return None
-    return round((last["rss_kb"] - first["rss_kb"]) * 1000 / sent, 2)
+    return round(float(last["rss_kb"] - first["rss_kb"]) * 1000 / sent, 2)
 
 
 async def measure_rss(

@@ -148,7 +148,7 @@ def host_busy_percent(seconds: float = 0.5) -> float:
     before = read_core_times()
     time.sleep(seconds)
     usage = core_usage(before, read_core_times())
-    return round(sum(u["busy_percent"] for u in usage.values()), 1)
+    return round(float(sum(u["busy_percent"] for u in usage.values())), 1)
 
 
 def wait_quiet(max_seconds: float, threshold: float = 15.0) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import random
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib.resources.abc import Traversable
 
 import structlog
@@ -36,7 +36,7 @@ from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
 from simulator.domain.models import ApiKey, Service
 from simulator.domain.phone_rules import phone_error_text
-from simulator.domain.ports import Limiter
+from simulator.domain.ports import InspectionView, Limiter, Store
 from simulator.domain.profile_gc import gc_profile
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
@@ -66,12 +66,13 @@ from simulator.gateway.service_admin import ServiceAdmin
 from simulator.limits.memory import InMemoryLimiter
 from simulator.limits.redis_limiter import RedisLimiter
 from simulator.providers.registry import (
+    Channel,
     ProviderSet,
     ProviderSpec,
     build_providers,
     load_provider_factories,
 )
-from simulator.storage.factory import AnyInspection, AnyStore, Storage, open_storage
+from simulator.storage.factory import Storage, open_storage
 from simulator.storage.secret_box import SecretBox, load_master_key
 
 __all__ = ["WORKER_KEY", "create_app", "load_profile"]
@@ -82,6 +83,8 @@ FIXTURES_KEY = web.AppKey("FIXTURES_KEY", LoadedFixtures)
 _CLIENT_MAX_SIZE = 16 * 1024 * 1024  # emails may be up to 2 MB, plus files
 
 
+# config.py has checked each provider's channel is one of these
+_CHANNELS: dict[str, Channel] = {"sms": "sms", "email": "email"}
 _PROFILES: dict[str, Callable[[SimulationRules], Profile]] = {"uk": uk_profile, "ca": gc_profile}
 
 
@@ -151,24 +154,23 @@ def claim_lease(config: Config) -> float:
 
 def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderChain]]:
     specs = [
-        ProviderSpec(p.name, p.channel, p.kind, p.priority, p.settings)  # type: ignore[arg-type]
+        ProviderSpec(p.name, _CHANNELS[p.channel], p.kind, p.priority, p.settings)
         for p in config.providers
     ]
-    channels = {spec.channel for spec in specs}
-    for channel in ("sms", "email"):
-        if channel not in channels:  # nothing configured: keep it on this machine
-            specs.append(ProviderSpec("outbox", channel, "outbox", 1_000_000))  # type: ignore[arg-type]
+    configured = {spec.channel for spec in specs}
+    for channel in _CHANNELS.values():
+        if channel not in configured:  # nothing configured: keep it on this machine
+            specs.append(ProviderSpec("outbox", channel, "outbox", 1_000_000))
     try:
         provider_set = build_providers(specs, load_provider_factories())
     except (ValueError, TypeError) as error:
         raise ConfigError(f"providers: {error}") from error
-    options = {
-        "attempts_per_provider": config.dispatch_attempts,
-        "base_delay": config.dispatch_base_delay,
-    }
+    attempts, delay = config.dispatch_attempts, config.dispatch_base_delay
     chains = {
-        "sms": ProviderChain(provider_set.sms, **options),  # type: ignore[arg-type]
-        "email": ProviderChain(provider_set.email, **options),  # type: ignore[arg-type]
+        "sms": ProviderChain(provider_set.sms, attempts_per_provider=attempts, base_delay=delay),
+        "email": ProviderChain(
+            provider_set.email, attempts_per_provider=attempts, base_delay=delay
+        ),
     }
     return provider_set, chains
 
@@ -253,7 +255,7 @@ def _limiter(config: Config) -> Limiter:
     return InMemoryLimiter()
 
 
-async def _restore_counts(limiter: Limiter, store: AnyStore, clock: SandboxClock) -> None:
+async def _restore_counts(limiter: Limiter, store: Store, clock: SandboxClock) -> None:
     """Today's allowance counts, rebuilt from the stored notifications after a restart."""
     now = clock.now()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -270,7 +272,7 @@ async def _restore_counts(limiter: Limiter, store: AnyStore, clock: SandboxClock
 
 
 def _day_counter_saver(
-    store: AnyStore, limiter: Limiter, gateway: Gateway
+    store: Store, limiter: Limiter, gateway: Gateway
 ) -> Callable[[], Awaitable[None]]:
     async def save() -> None:
         rows = gateway.key_usage.day_snapshot()
@@ -283,7 +285,7 @@ def _day_counter_saver(
 
 
 async def _restore_day_counters(
-    store: AnyStore, limiter: Limiter, gateway: Gateway, clock: SandboxClock
+    store: Store, limiter: Limiter, gateway: Gateway, clock: SandboxClock
 ) -> None:
     """Per-key counters cannot be rebuilt from notifications; they come from snapshots."""
     day = clock.now().strftime("%Y-%m-%d")
@@ -299,7 +301,7 @@ async def _restore_day_counters(
 class _KeyEventWriter:
     """Records key activity off the request path; a failed write only costs a log line."""
 
-    def __init__(self, store: AnyStore, clock: SandboxClock) -> None:
+    def __init__(self, store: Store, clock: SandboxClock) -> None:
         self._store = store
         self._clock = clock
         self._tasks: set[asyncio.Task[None]] = set()
@@ -319,7 +321,7 @@ class _KeyEventWriter:
 
 
 def _sweeper(
-    store: AnyStore, inspection: AnyInspection, clock: SandboxClock
+    store: Store, inspection: InspectionView, clock: SandboxClock
 ) -> Callable[[], Awaitable[int]]:
     async def sweep() -> int:
         # GET already hides rows past each service's retention; this bounds storage
@@ -363,9 +365,9 @@ def _wire(
         poll_seconds=config.worker_poll_seconds,
     )
 
-    def on_scheduled(at: object) -> None:
+    def on_scheduled(at: datetime) -> None:
         events.publish()
-        worker_ref[0].notify_due(at)  # type: ignore[arg-type]
+        worker_ref[0].notify_due(at)
 
     lane = ProviderLane(
         store=store,
@@ -498,9 +500,7 @@ def _on_clock_moved(
     return moved
 
 
-async def _merged(
-    store: AnyStore, service: Service, declared: dict[str, frozenset[str]]
-) -> Service:
+async def _merged(store: Store, service: Service, declared: dict[str, frozenset[str]]) -> Service:
     """The file wins for what it states; admin changes to anything else survive a restart."""
     stored = await store.get_service(service.id)
     if stored is None:
@@ -510,7 +510,7 @@ async def _merged(
 
 
 async def _load_fixtures(
-    config: Config, store: AnyStore, clock: SandboxClock, profile: Profile
+    config: Config, store: Store, clock: SandboxClock, profile: Profile
 ) -> LoadedFixtures:
     paths: tuple[Traversable, ...] = config.fixtures or (
         default_fixtures(profile.default_fixtures),

@@ -11,14 +11,13 @@ from datetime import datetime
 from simulator.config import Config
 from simulator.delivery.job_runner import JobRunner
 from simulator.domain.clock import SandboxClock
-from simulator.domain.ports import Limiter
+from simulator.domain.ports import Limiter, Store
 from simulator.domain.profiles import Profile
 from simulator.gateway.allowances import Allowances
 from simulator.gateway.bulk import BulkService
 from simulator.gateway.bulk_reads import BulkReads
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.job_notifications import JobNotifications
-from simulator.storage.factory import AnyStore
 
 __all__ = ["wire_bulk", "wire_bulk_reads"]
 
@@ -28,7 +27,7 @@ def wire_bulk(
     config: Config,
     profile: Profile,
     clock: SandboxClock,
-    store: AnyStore,
+    store: Store,
     limiter: Limiter,
     directory: ServiceDirectory,
     on_created: Callable[[datetime], None],
@@ -60,7 +59,7 @@ def wire_bulk(
 
 
 def wire_bulk_reads(
-    *, profile: Profile, clock: SandboxClock, store: AnyStore, directory: ServiceDirectory
+    *, profile: Profile, clock: SandboxClock, store: Store, directory: ServiceDirectory
 ) -> BulkReads | None:
     """Reading jobs back and cancelling them; None where the profile has no bulk route."""
     if profile.bulk is None:

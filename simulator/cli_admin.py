@@ -21,31 +21,32 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def add_admin_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
+def add_admin_commands(commands: Commands) -> None:
     _services(commands.add_parser("services", help="list, create and change services"))
     _keys(commands.add_parser("keys", help="create, list, revoke, delete and rotate API keys"))
     _members(commands.add_parser("team", help="a service's team members"), "team")
     _members(commands.add_parser("guest-list", help="a service's guest list"), "guest-list")
 
 
-def _sub(
-    parser: argparse.ArgumentParser, name: str, handler: Handler, **kw: Any
-) -> argparse.ArgumentParser:
-    child = parser._subparsers_action.add_parser(name, **kw)  # type: ignore[attr-defined]
+def _sub(group: Commands, name: str, handler: Handler, **kw: Any) -> argparse.ArgumentParser:
+    child = group.add_parser(name, **kw)
     _common(child)
     child.set_defaults(handler=handler)
     return child
 
 
-def _group(parser: argparse.ArgumentParser) -> None:
-    parser._subparsers_action = parser.add_subparsers(dest="action", required=True)  # type: ignore[attr-defined]
+def _group(parser: argparse.ArgumentParser) -> Commands:
+    return parser.add_subparsers(dest="action", required=True)
 
 
 def _services(parser: argparse.ArgumentParser) -> None:
-    _group(parser)
-    _sub(parser, "list", lambda c, a: c.request("GET", "/services"))
+    group = _group(parser)
+    _sub(group, "list", lambda c, a: c.request("GET", "/services"))
     create = _sub(
-        parser,
+        group,
         "create",
         lambda c, a: c.request(
             "POST",
@@ -57,10 +58,10 @@ def _services(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--id")
     create.add_argument("--email-sender")
     for name, live in (("go-live", False), ("trial", True)):
-        cmd = _sub(parser, name, _mode_handler(live))
+        cmd = _sub(group, name, _mode_handler(live))
         cmd.add_argument("service_id")
     update = _sub(
-        parser,
+        group,
         "update",
         lambda c, a: c.request("PATCH", f"/services/{a.service_id}", json.loads(a.settings)),
     )
@@ -73,12 +74,12 @@ def _mode_handler(restricted: bool) -> Handler:
 
 
 def _keys(parser: argparse.ArgumentParser) -> None:
-    _group(parser)
+    group = _group(parser)
     base = "/services/{}/api-keys"
-    listing = _sub(parser, "list", lambda c, a: c.request("GET", base.format(a.service_id)))
+    listing = _sub(group, "list", lambda c, a: c.request("GET", base.format(a.service_id)))
     listing.add_argument("service_id")
     create = _sub(
-        parser,
+        group,
         "create",
         lambda c, a: c.request(
             "POST",
@@ -108,10 +109,10 @@ def _keys(parser: argparse.ArgumentParser) -> None:
         ("show", "GET", ""),
         ("activity", "GET", "/activity"),
     ):
-        cmd = _sub(parser, name, _key_handler(method, suffix))
+        cmd = _sub(group, name, _key_handler(method, suffix))
         cmd.add_argument("service_id")
         cmd.add_argument("key_id")
-    rotate = _sub(parser, "rotate", _rotate)
+    rotate = _sub(group, "rotate", _rotate)
     rotate.add_argument("service_id")
     rotate.add_argument("key_id")
     rotate.add_argument("--grace", type=int, default=0, help="seconds the old key keeps working")
@@ -130,13 +131,13 @@ def _key_handler(method: str, suffix: str) -> Handler:
 
 
 def _members(parser: argparse.ArgumentParser, kind: str) -> None:
-    _group(parser)
+    group = _group(parser)
     path = "/services/{}/" + kind
-    listing = _sub(parser, "list", lambda c, a: c.request("GET", path.format(a.service_id)))
+    listing = _sub(group, "list", lambda c, a: c.request("GET", path.format(a.service_id)))
     listing.add_argument("service_id")
     if kind == "team":
         add = _sub(
-            parser,
+            group,
             "add",
             lambda c, a: c.request(
                 "POST",
@@ -150,14 +151,14 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
         add.add_argument("--mobile")
     else:
         add = _sub(
-            parser,
+            group,
             "add",
             lambda c, a: c.request("POST", path.format(a.service_id), {"recipient": a.recipient}),
         )
         add.add_argument("service_id")
         add.add_argument("recipient")
     remove = _sub(
-        parser,
+        group,
         "remove",
         lambda c, a: c.request("DELETE", f"{path.format(a.service_id)}/{a.recipient}"),
     )

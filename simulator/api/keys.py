@@ -13,7 +13,7 @@ from simulator.delivery.job_runner import JobRunner
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
-from simulator.domain.ports import Limiter, RateDecision
+from simulator.domain.ports import CallbackStore, InspectionView, Limiter, RateDecision, Store
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
@@ -28,9 +28,6 @@ from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
-from simulator.storage.sqlite_callbacks import SqliteCallbackStore
-from simulator.storage.sqlite_inspection import SqliteInspection
-from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = [
     "CONFIG_KEY",
@@ -49,7 +46,7 @@ class Gateway:
 
     profile: Profile
     clock: SandboxClock
-    store: SqliteStore
+    store: Store
     directory: ServiceDirectory
     authenticator: Authenticator
     sender: SendService
@@ -62,8 +59,8 @@ class Gateway:
     limiter: Limiter
     callbacks: CallbackPlanner
     callback_sender: CallbackSender
-    callback_store: SqliteCallbackStore
-    inspection: SqliteInspection
+    callback_store: CallbackStore
+    inspection: InspectionView
     events: ChangeFeed
     faults: FaultBook
     admin_token: str

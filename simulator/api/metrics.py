@@ -12,7 +12,7 @@ __all__ = ["get_metrics"]
 async def get_metrics(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     worker = request.app[WORKER_KEY]
-    engine = gateway.store.engine
+    store = gateway.store
     counters = {
         "notify_sandbox_notifications_created_total": gateway.sender.created,
         "notify_sandbox_timeline_steps_total": worker.steps,
@@ -20,8 +20,8 @@ async def get_metrics(request: web.Request) -> web.Response:
         "notify_sandbox_limiter_unavailable_total": getattr(
             gateway.limiter, "unavailable_count", 0
         ),
-        "notify_sandbox_sqlite_commits_total": engine.commits,
-        "notify_sandbox_sqlite_writes_total": engine.writes,
+        "notify_sandbox_sqlite_commits_total": store.commits,
+        "notify_sandbox_sqlite_writes_total": store.writes,
     }
     lines = []
     for name, value in counters.items():

@@ -21,9 +21,9 @@ from simulator.api.presenters import format_time
 from simulator.domain import email_render
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.models import NotificationType
+from simulator.domain.ports import InspectionQuery, InspectionRow
 from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
 from simulator.gateway.key_admin import parse_time
-from simulator.storage.sqlite_inspection import InspectionQuery, InspectionRow
 
 __all__ = ["delete_messages", "get_message", "get_messages"]
 

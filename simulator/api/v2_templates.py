@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
@@ -10,7 +12,7 @@ from simulator.api.presenters import template_body
 from simulator.api.v2_auth import authenticate, v2_query
 from simulator.domain import email_render, sms, templating
 from simulator.domain.errors import BadRequestError, ValidationError
-from simulator.domain.models import NotificationType
+from simulator.domain.models import NotificationType, Template
 
 __all__ = ["get_template", "get_template_version", "get_templates", "post_template_preview"]
 
@@ -67,7 +69,9 @@ async def post_template_preview(request: web.Request) -> web.Response:
     return json_response(_preview(template, personalisation, gateway.profile.language_blocks))
 
 
-def _preview(template, personalisation, language_blocks) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _preview(
+    template: Template, personalisation: Mapping[str, object], language_blocks: bool
+) -> dict[str, object]:
     if template.type is NotificationType.SMS:
         body, html, subject = sms.render_sms_body(template.body, personalisation), None, None
     else:

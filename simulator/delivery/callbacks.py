@@ -19,8 +19,8 @@ import structlog
 
 from simulator.domain.callbacks import is_forbidden_address, retry_delay
 from simulator.domain.clock import Clock
+from simulator.domain.ports import CallbackStore, DueCallback
 from simulator.gateway.directory import ServiceDirectory
-from simulator.storage.sqlite_callbacks import DueCallback, SqliteCallbackStore
 
 __all__ = ["CallbackSender"]
 
@@ -38,7 +38,7 @@ class CallbackSender:
     def __init__(
         self,
         *,
-        store: SqliteCallbackStore,
+        store: CallbackStore,
         directory: ServiceDirectory,
         clock: Clock,
         schedule: Sequence[float],

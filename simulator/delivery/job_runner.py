@@ -11,34 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import structlog
 
 from simulator.domain.clock import Clock
 from simulator.domain.jobs import Job
-from simulator.domain.models import Notification
+from simulator.domain.ports import JobStore
 from simulator.gateway.job_notifications import JobNotifications
 
-__all__ = ["JobRunner", "JobStore"]
+__all__ = ["JobRunner"]
 
 log = structlog.get_logger("simulator.jobs")
-
-
-class JobStore(Protocol):
-    async def due_jobs(self, now: datetime, limit: int) -> list[Job]: ...
-    async def claim_job(self, job_id: str, now: datetime, lease_until: datetime) -> bool: ...
-    async def save_job_progress(
-        self,
-        job_id: str,
-        notifications: Sequence[Notification],
-        processed_rows: int,
-        lease_until: datetime | None,
-    ) -> None: ...
-    async def finish_job(self, job_id: str, at: datetime) -> None: ...
-    async def release_job(self, job_id: str) -> None: ...
 
 
 class JobRunner:

@@ -7,6 +7,7 @@ the claim, so a notification is recorded as sent at most once.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import structlog
@@ -150,39 +151,37 @@ class ProviderLane:
         in_flight = _IN_FLIGHT.get(outcome.status)
         if in_flight is Status.SENDING and n.type is NotificationType.SMS:
             in_flight = self._sms_in_flight or in_flight
-        common = {
-            "set_sent_at": True,
-            "provider": outcome.provider,
-            "provider_reference": outcome.provider_reference,
-            "detail": outcome.detail,
-            "expected_attempts": n.attempts,
-        }
+        common = Transition(
+            n.id,
+            Status.CREATED,
+            Status.CREATED,
+            now,
+            set_sent_at=True,
+            provider=outcome.provider,
+            provider_reference=outcome.provider_reference,
+            detail=outcome.detail,
+            expected_attempts=n.attempts,
+        )
         if in_flight is not None:
             # wait for the provider's receipt, up to Notify's timeout
-            return Transition(
-                n.id,
-                Status.CREATED,
-                in_flight,
-                now,
+            return replace(
+                common,
+                status=in_flight,
                 next_action_at=now + _RECEIPT_TIMEOUT,
                 planned_status=Status.TEMPORARY_FAILURE,
-                **common,  # type: ignore[arg-type]
             )
         final = Status(outcome.status)
         if self._timing.delivery_delay == 0:
-            return Transition(n.id, Status.CREATED, final, now, **common)  # type: ignore[arg-type]
+            return replace(common, status=final)
         # the provider answered at once; still show `sending` for a while, like Notify
         shown = Status.SENDING
         if n.type is NotificationType.SMS and self._sms_in_flight is not None:
             shown = self._sms_in_flight
-        return Transition(
-            n.id,
-            Status.CREATED,
-            shown,
-            now,
+        return replace(
+            common,
+            status=shown,
             next_action_at=now + timedelta(seconds=self._timing.delivery_delay),
             planned_status=final,
-            **common,  # type: ignore[arg-type]
         )
 
     def _record(

@@ -510,7 +510,9 @@ def _href_end(src: str, pos: int) -> int | None:
 
 
 def _link_target(src: str, pos: int) -> tuple[str, str | None, int] | None:
-    pos = _HREF_START.match(src, pos).end()  # type: ignore[union-attr]  # always matches
+    start = _HREF_START.match(src, pos)
+    assert start is not None  # callers only come here where the pattern starts
+    pos = start.end()
     end = _href_end(src, pos)
     if end is None or end == pos:
         return None

@@ -101,7 +101,7 @@ def parse_fault_rule(data: Mapping[str, Any]) -> FaultRule:
         rule.latency_ms = int(_number(data, "latency_ms", 0, _MAX_LATENCY_MS))
     if effect == "status":
         try:
-            rule.status = Status(data.get("status"))
+            rule.status = Status(str(data.get("status")))
         except ValueError:
             rule.status = None
         if rule.status not in _FORCED:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from simulator.domain.callbacks import CallbackRecord
+from simulator.domain.jobs import Job
 from simulator.domain.models import (
     ApiKey,
     KeyType,
@@ -23,7 +24,14 @@ from simulator.domain.models import (
 )
 
 __all__ = [
+    "CallbackStore",
+    "CounterStore",
     "DirectoryStore",
+    "DueCallback",
+    "InspectionQuery",
+    "InspectionRow",
+    "InspectionView",
+    "JobStore",
     "Limiter",
     "ListQuery",
     "MessageQuery",
@@ -31,6 +39,8 @@ __all__ = [
     "NotificationStore",
     "RateDecision",
     "Reservation",
+    "Store",
+    "StoreStats",
     "Transition",
 ]
 
@@ -100,16 +110,58 @@ class MessageQuery:
     limit: int = 100
 
 
+@dataclass(frozen=True, slots=True)
+class DueCallback:
+    id: str
+    service_id: str
+    kind: str
+    subject_id: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionQuery:
+    service_id: str | None = None
+    key_type: str | None = None
+    recipient: str | None = None
+    reference: str | None = None
+    status: str | None = None
+    template_id: str | None = None
+    channel: str | None = None
+    since: datetime | None = None
+    notification_id: str | None = None
+    # the recipient as the normalised form stored with each notification
+    normalised_recipient: str | None = None
+    limit: int = 100
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionRow:
+    notification: Notification
+    provider: str | None
+    sender: str | None
+    plain_text: str | None
+    html: str | None
+    fragment_count: int | None
+
+
 class DirectoryStore(Protocol):
     async def get_service(self, service_id: str) -> Service | None: ...
     async def list_services(self) -> list[Service]: ...
     async def save_service(self, service: Service) -> None: ...
     async def get_keys(self, service_id: str) -> list[ApiKey]: ...
+    async def find_key_by_secret(self, secret: str) -> ApiKey | None: ...
     async def save_key(self, key: ApiKey) -> None: ...
     async def delete_key(self, key_id: str) -> None: ...
     async def touch_keys(
         self, last_used: dict[str, datetime], requests: dict[str, int] | None = None
     ) -> None: ...
+    async def add_key_event(
+        self, key_id: str, service_id: str, event: str, detail: str | None, at: datetime
+    ) -> None: ...
+    async def list_key_events(self, key_id: str, limit: int = 100) -> list[dict[str, object]]: ...
+    async def sends_by_key(self, key_id: str, since: datetime | None = None) -> dict[str, int]: ...
     async def get_template(
         self, service_id: str, template_id: str, version: int | None = None
     ) -> Template | None: ...
@@ -125,17 +177,93 @@ class NotificationStore(Protocol):
         self, service_id: str, notification_id: str, not_before: datetime | None
     ) -> Notification | None: ...
     async def find_notification(self, notification_id: str) -> Notification | None: ...
+    async def find_by_provider_reference(self, reference: str) -> Notification | None: ...
     async def list_notifications(self, query: ListQuery) -> list[Notification]: ...
     async def due_notifications(self, now: datetime, limit: int) -> list[Notification]: ...
+    async def next_due_at(self) -> datetime | None: ...
     async def apply_transitions(self, transitions: Sequence[Transition]) -> list[bool]: ...
     async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int: ...
     async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool: ...
-    async def add_received_text(self, text: ReceivedText) -> None: ...
+    async def add_received_text(
+        self, text: ReceivedText, *, callback: CallbackRecord | None = None
+    ) -> None: ...
     async def list_received_texts(
         self, service_id: str, older_than: str | None, not_before: datetime | None, limit: int
     ) -> list[ReceivedText]: ...
     async def list_messages(self, query: MessageQuery) -> list[MessageRecord]: ...
-    async def purge_before(self, moment: datetime) -> int: ...
+    async def purge_before(self, moment_: datetime) -> int: ...
+
+
+class CounterStore(Protocol):
+    """Daily counter snapshots, and the sends they are rebuilt from after a restart."""
+
+    async def save_day_counters(self, rows: list[tuple[str, str, str, int]]) -> None: ...
+    async def load_day_counters(self, day: str) -> list[tuple[str, str, str, int]]: ...
+    async def counts_since(self, moment_: datetime) -> list[tuple[str, str, bool, int]]: ...
+
+
+class JobStore(Protocol):
+    async def add_job(self, job: Job) -> None: ...
+    async def get_job(self, service_id: str, job_id: str) -> Job | None: ...
+    async def job_summary(self, service_id: str, job_id: str) -> Job | None: ...
+    async def list_jobs(self, service_id: str, older_than: str | None, limit: int) -> list[Job]: ...
+    async def job_statistics(self, job_ids: Sequence[str]) -> dict[str, list[tuple[str, int]]]: ...
+    async def cancel_job(self, service_id: str, job_id: str, at: datetime) -> bool: ...
+    async def due_jobs(self, now: datetime, limit: int) -> list[Job]: ...
+    async def claim_job(self, job_id: str, now: datetime, lease_until: datetime) -> bool: ...
+    async def save_job_progress(
+        self,
+        job_id: str,
+        notifications: Sequence[Notification],
+        processed_rows: int,
+        lease_until: datetime | None,
+    ) -> None: ...
+    async def finish_job(self, job_id: str, at: datetime) -> None: ...
+    async def release_job(self, job_id: str) -> None: ...
+
+
+class StoreStats(Protocol):
+    """What /metrics and /_status tell about the store, on either backend."""
+
+    @property
+    def schema_version(self) -> str | None: ...
+    @property
+    def commits(self) -> int: ...
+    @property
+    def writes(self) -> int: ...
+
+
+class Store(DirectoryStore, NotificationStore, CounterStore, JobStore, StoreStats, Protocol):
+    """Everything one storage backend offers the gateway, the worker and the admin API."""
+
+    async def close(self) -> None: ...
+
+
+class CallbackStore(Protocol):
+    async def add(self, record: CallbackRecord) -> None: ...
+    async def claim_due(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DueCallback]: ...
+    async def finish(
+        self,
+        callback_id: str,
+        *,
+        status: str,
+        next_attempt_at: datetime | None,
+        error: str | None,
+        at: datetime,
+    ) -> None: ...
+    async def for_subject(self, subject_id: str) -> list[dict[str, Any]]: ...
+    async def next_due_at(self) -> datetime | None: ...
+
+
+class InspectionView(Protocol):
+    """The admin view across services: find, delete and purge notifications."""
+
+    async def find(self, query: InspectionQuery) -> list[InspectionRow]: ...
+    async def delete(self, query: InspectionQuery) -> int: ...
+    async def delete_received_texts(self, service_id: str | None) -> int: ...
+    async def purge_service_before(self, service_id: str, moment: datetime) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,7 +299,7 @@ def _describe(number: phonenumbers.PhoneNumber, number_type: int) -> PhoneNumber
     return PhoneNumber(
         normalised=normalised,
         international=not is_uk or _is_crown_dependency(number),
-        country_prefix=_billing_prefix(number.country_code, normalised),
+        country_prefix=_billing_prefix(number.country_code or 0, normalised),
         is_uk_landline=is_uk and number_type in _LANDLINE_TYPES,
         billable_as_uk=is_uk,
     )

@@ -544,9 +544,10 @@ class RequestSchemas:
     def _run(self, validator: Draft7Validator, instance: object) -> list[SchemaError]:
         fast = self._fast_paths.get(id(validator))
         if fast is None:
-            fast = self._fast_paths[id(validator)] = _compile_fast_path(
-                validator.schema, validator.format_checker
-            )
+            schema, checker = validator.schema, validator.format_checker
+            # every validator here is built from a dict schema with a format checker
+            assert not isinstance(schema, bool) and checker is not None
+            fast = self._fast_paths[id(validator)] = _compile_fast_path(schema, checker)
         if fast(instance):
             return []
         return _as_errors(_messages(validator.iter_errors(instance)))

@@ -17,6 +17,7 @@ from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import BadRequestError, ValidationError
 from simulator.domain.jobs import BulkRules, Job, JobRow, JobStatus
 from simulator.domain.models import KeyType, NotificationType, Service, Template
+from simulator.domain.ports import JobStore
 from simulator.domain.profiles import Profile
 from simulator.domain.recipient_sheet import RecipientSheet, SheetRow
 from simulator.domain.schemas import GC_SCHEDULE_TEXTS, parse_scheduled_for
@@ -28,7 +29,6 @@ from simulator.gateway.content import ContentChecks
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.recipient_checks import RecipientChecks
 from simulator.gateway.senders import pick_sender
-from simulator.storage.factory import AnyStore
 
 __all__ = ["BulkService"]
 
@@ -43,7 +43,7 @@ class BulkService:
         profile: Profile,
         rules: BulkRules,
         directory: ServiceDirectory,
-        store: AnyStore,
+        store: JobStore,
         allowances: Allowances,
         clock: SandboxClock,
         on_job_added: Callable[[], None] = lambda: None,

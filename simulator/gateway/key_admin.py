@@ -19,8 +19,8 @@ from simulator.domain.keys import (
     check_permissions,
 )
 from simulator.domain.models import ApiKey, KeyType
+from simulator.domain.ports import DirectoryStore
 from simulator.gateway.directory import ServiceDirectory
-from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["CreatedKey", "KeyManager", "parse_time"]
 
@@ -51,7 +51,7 @@ class KeyManager:
     def __init__(
         self,
         *,
-        store: SqliteStore,
+        store: DirectoryStore,
         directory: ServiceDirectory,
         clock: Clock,
         key_prefix: str,

@@ -378,16 +378,17 @@ class SendService:
         now = notification.created_at
         # a scheduled notification waits in `created` until its time
         start = max(now, notification.scheduled_for or now)
+        forced_status = None
         if forced is not None:
-            notification.planned_status = forced.status or Status.TECHNICAL_FAILURE
+            forced_status = forced.status or Status.TECHNICAL_FAILURE
+            notification.planned_status = forced_status
             notification.status_detail = f"fault injected: {forced.effect} ({forced.id})"
         if notification.key_type is not KeyType.TEST:
             notification.next_action_at = start
             return
         outcome = self._profile.simulation.outcome_for(notification.type, notification.to)
-        if forced is not None:
-            status = notification.planned_status
-            outcome = MagicOutcome(status, terminal=status is not Status.PENDING)
+        if forced_status is not None:
+            outcome = MagicOutcome(forced_status, terminal=forced_status is not Status.PENDING)
         notification.planned_status = outcome.status
         immediate = self._timing.immediate and outcome.extra_delay == 0 and outcome.terminal
         if immediate and start == now:

@@ -20,6 +20,7 @@ from simulator.domain.models import (
     Template,
 )
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules, phone_error_text
+from simulator.domain.ports import DirectoryStore
 from simulator.domain.recipients import (
     InvalidEmailAddress,
     InvalidPhoneNumber,
@@ -27,7 +28,6 @@ from simulator.domain.recipients import (
     normalise_phone_for_matching,
     validate_email_address,
 )
-from simulator.storage.sqlite_store import SqliteStore
 
 __all__ = ["ServiceAdmin"]
 
@@ -70,7 +70,7 @@ class ServiceAdmin:
     def __init__(
         self,
         *,
-        store: SqliteStore,
+        store: DirectoryStore,
         clock: Clock,
         default_rate_limit: int,
         on_change: Callable[[str], None],
@@ -221,7 +221,7 @@ class ServiceAdmin:
     async def create_template(self, service_id: str, data: Mapping[str, Any]) -> Template:
         await self.service(service_id)
         try:
-            template_type = NotificationType(data.get("type"))
+            template_type = NotificationType(str(data.get("type")))
         except ValueError as error:
             raise BadRequestError("type must be one of [sms, email, letter]") from error
         subject = _text(data, "subject", required=template_type is not NotificationType.SMS)

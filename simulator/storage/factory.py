@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from simulator.domain.ports import CallbackStore, InspectionView, Store
 from simulator.storage.postgres import PostgresCallbackStore, PostgresInspection, PostgresStore
 from simulator.storage.secret_box import SecretBox
 from simulator.storage.sqlite_callbacks import SqliteCallbackStore
@@ -35,9 +36,9 @@ _DEFAULT_FILE = "sandbox.db"
 
 @dataclass(slots=True)
 class Storage:
-    store: AnyStore
-    callbacks: AnyCallbackStore
-    inspection: AnyInspection
+    store: Store
+    callbacks: CallbackStore
+    inspection: InspectionView
 
     @property
     def kind(self) -> str:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from simulator.domain.clock import utc_from_micros, utc_micros
 from simulator.domain.models import (
@@ -38,6 +37,12 @@ __all__ = [
     "service_values",
     "template_from_row",
 ]
+
+
+class Row(Protocol):
+    """A fetched row on either backend: SQLite's tuple or asyncpg's Record."""
+
+    def __getitem__(self, index: int, /) -> Any: ...
 
 
 def micros(value: datetime | None) -> int | None:
@@ -97,9 +102,7 @@ def service_values(service: Service, seal: TokenCodec | None = None) -> tuple[An
     )
 
 
-def service_from_row(
-    row: sqlite3.Row | tuple[Any, ...], unseal: TokenCodec | None = None
-) -> Service:
+def service_from_row(row: Row, unseal: TokenCodec | None = None) -> Service:
     settings = json.loads(row[6])
     return Service(
         id=row[0],
@@ -128,7 +131,7 @@ TEMPLATE_COLUMNS = (
 )
 
 
-def template_from_row(row: tuple[Any, ...]) -> Template:
+def template_from_row(row: Row) -> Template:
     return Template(
         id=row[0],
         version=row[1],
@@ -206,7 +209,7 @@ def notification_values(n: Notification) -> tuple[Any, ...]:
     )
 
 
-def notification_from_row(row: tuple[Any, ...]) -> Notification:
+def notification_from_row(row: Row) -> Notification:
     return Notification(
         id=row[0],
         service_id=row[1],
@@ -243,7 +246,7 @@ def notification_from_row(row: tuple[Any, ...]) -> Notification:
     )
 
 
-def received_text_from_row(row: tuple[Any, ...]) -> ReceivedText:
+def received_text_from_row(row: Row) -> ReceivedText:
     return ReceivedText(
         id=row[0],
         service_id=row[1],
@@ -281,7 +284,7 @@ def message_values(m: MessageRecord) -> tuple[Any, ...]:
     )
 
 
-def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
+def message_from_row(row: Row) -> MessageRecord:
     return MessageRecord(
         notification_id=row[0],
         service_id=row[1],
@@ -302,7 +305,7 @@ def message_from_row(row: tuple[Any, ...]) -> MessageRecord:
     )
 
 
-def key_from_row(row: Sequence[Any], box: SecretBox) -> ApiKey:
+def key_from_row(row: Row, box: SecretBox) -> ApiKey:
     """An API key row, its secret opened (sealed to the key's id)."""
     key_id = str(row[0])
     return ApiKey(

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from simulator.domain.callbacks import CallbackRecord
+from simulator.domain.ports import DueCallback
 from simulator.storage.rows import micros, moment
 from simulator.storage.sqlite_engine import SqliteEngine
 from simulator.storage.transitions import insert_callback
 
-__all__ = ["DueCallback", "SqliteCallbackStore"]
-
-
-@dataclass(frozen=True, slots=True)
-class DueCallback:
-    id: str
-    service_id: str
-    kind: str
-    subject_id: str
-    payload: dict[str, Any]
-    attempts: int
+__all__ = ["SqliteCallbackStore"]
 
 
 class SqliteCallbackStore:
@@ -102,7 +92,7 @@ class SqliteCallbackStore:
         ]
 
     async def next_due_at(self) -> datetime | None:
-        def run(c: sqlite3.Connection) -> int | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 "SELECT MIN(next_attempt_at) FROM callbacks WHERE next_attempt_at IS NOT NULL"
             ).fetchone()[0]

@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from simulator.domain.models import Notification
+from simulator.domain.ports import InspectionQuery, InspectionRow
 from simulator.storage.rows import NOTIFICATION_COLUMNS, micros, notification_from_row
 from simulator.storage.sqlite_engine import SqliteEngine
 
-__all__ = ["InspectionQuery", "InspectionRow", "SqliteInspection"]
+__all__ = ["SqliteInspection"]
 
 _N_COLUMNS = ", ".join(f"n.{c.strip()}" for c in NOTIFICATION_COLUMNS.split(","))
 _M_COLUMNS = "m.provider, m.sender, m.body, m.html, m.fragment_count"
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionQuery:
-    service_id: str | None = None
-    key_type: str | None = None
-    recipient: str | None = None
-    reference: str | None = None
-    status: str | None = None
-    template_id: str | None = None
-    channel: str | None = None
-    since: datetime | None = None
-    notification_id: str | None = None
-    # the recipient as the normalised form stored with each notification
-    normalised_recipient: str | None = None
-    limit: int = 100
-
-
-@dataclass(frozen=True, slots=True)
-class InspectionRow:
-    notification: Notification
-    provider: str | None
-    sender: str | None
-    plain_text: str | None
-    html: str | None
-    fragment_count: int | None
 
 
 def _where(query: InspectionQuery) -> tuple[str, list[Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
@@ -46,7 +47,7 @@ class SqliteJobQueries:
         )
 
     async def get_job(self, service_id: str, job_id: str) -> Job | None:
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {JOB_COLUMNS} FROM jobs WHERE id = ? AND service_id = ?",
                 (job_id, service_id),
@@ -58,7 +59,7 @@ class SqliteJobQueries:
     async def job_summary(self, service_id: str, job_id: str) -> Job | None:
         """The job without its accepted rows (GET /v2/notifications/bulk/{job_id})."""
 
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {JOB_SUMMARY_COLUMNS} FROM jobs WHERE id = ? AND service_id = ?",
                 (job_id, service_id),

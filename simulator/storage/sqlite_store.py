@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import ApiKey, Notification, ReceivedText, Service, Template
@@ -17,6 +18,7 @@ from simulator.storage.rows import (
     NOTIFICATION_COLUMNS,
     NOTIFICATION_PLACEHOLDERS,
     TEMPLATE_COLUMNS,
+    Row,
     key_from_row,
     message_from_row,
     message_values,
@@ -60,6 +62,14 @@ class SqliteStore(SqliteJobQueries):
     async def close(self) -> None:
         await self.engine.close()
 
+    @property
+    def commits(self) -> int:
+        return self.engine.commits
+
+    @property
+    def writes(self) -> int:
+        return self.engine.writes
+
     # -- services -------------------------------------------------------------
     async def get_service(self, service_id: str) -> Service | None:
         def run(c: sqlite3.Connection) -> Service | None:
@@ -100,13 +110,13 @@ class SqliteStore(SqliteJobQueries):
 
         return [self._key_from_row(row) for row in await self.engine.read(run)]
 
-    def _key_from_row(self, row: Sequence[object]) -> ApiKey:
+    def _key_from_row(self, row: Row) -> ApiKey:
         return key_from_row(row, self._box)
 
     async def find_key_by_secret(self, secret: str) -> ApiKey | None:
         digest = self._box.digest(secret)
 
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE secret_digest = ?", (digest,)
             ).fetchone()
@@ -227,7 +237,7 @@ class SqliteStore(SqliteJobQueries):
     async def get_template(
         self, service_id: str, template_id: str, version: int | None = None
     ) -> Template | None:
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             sql = f"SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = ? AND service_id = ?"
             if version is None:
                 return c.execute(
@@ -302,7 +312,7 @@ class SqliteStore(SqliteJobQueries):
     ) -> Notification | None:
         floor = micros(not_before) or 0
 
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {NOTIFICATION_COLUMNS} FROM notifications "
                 "WHERE id = ? AND service_id = ? AND created_at >= ?",
@@ -313,7 +323,7 @@ class SqliteStore(SqliteJobQueries):
         return notification_from_row(row) if row else None
 
     async def find_notification(self, notification_id: str) -> Notification | None:
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE id = ?",
                 (notification_id,),
@@ -323,7 +333,7 @@ class SqliteStore(SqliteJobQueries):
         return notification_from_row(row) if row else None
 
     async def find_by_provider_reference(self, reference: str) -> Notification | None:
-        def run(c: sqlite3.Connection) -> tuple[object, ...] | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 f"SELECT {NOTIFICATION_COLUMNS} FROM notifications WHERE provider_reference = ?",
                 (reference,),
@@ -370,7 +380,7 @@ class SqliteStore(SqliteJobQueries):
         return await self.engine.write(lambda c: c.execute(sql, params).rowcount)
 
     async def next_due_at(self) -> datetime | None:
-        def run(c: sqlite3.Connection) -> int | None:
+        def run(c: sqlite3.Connection) -> Any:
             return c.execute(
                 "SELECT MIN(next_action_at) FROM notifications WHERE next_action_at IS NOT NULL"
             ).fetchone()[0]
@@ -450,7 +460,8 @@ class SqliteStore(SqliteJobQueries):
 
     # -- outbox view ---------------------------------------------------------
     async def list_messages(self, query: MessageQuery) -> list[MessageRecord]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         for column, value in (
             ("service_id", query.service_id),
             ("recipient", query.recipient),

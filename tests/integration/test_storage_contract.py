@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 from simulator.domain.models import KeyType, NotificationType, SmsSender, Status
-from simulator.domain.ports import ListQuery, MessageQuery, Transition
+from simulator.domain.ports import InspectionQuery, ListQuery, MessageQuery, Transition
 from simulator.storage.factory import Storage, open_storage, sqlite_path
 from simulator.storage.migrations import schema_files as sqlite_schema_files
 from simulator.storage.postgres import PostgresStore
 from simulator.storage.secret_box import SecretBox
-from simulator.storage.sqlite_inspection import InspectionQuery
 from tests.integration.storage_support import (
     T0,
     callback,

@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from simulator.domain.callbacks import CallbackRecord
+from simulator.domain.ports import DueCallback
 from simulator.storage.postgres.engine import PostgresEngine
 from simulator.storage.postgres.transitions import insert_callback
 from simulator.storage.rows import micros, moment
-from simulator.storage.sqlite_callbacks import DueCallback
 
-__all__ = ["DueCallback", "PostgresCallbackStore"]
+__all__ = ["PostgresCallbackStore"]
 
 _CLAIM = (
     "WITH due AS ("

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable
 from datetime import datetime
 
 import asyncpg
 
 from simulator.domain.models import ApiKey, Service, Template
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.engine import PostgresEngine
 from simulator.storage.postgres.sql import placeholders
 from simulator.storage.rows import (
     TEMPLATE_COLUMNS,
+    Row,
     key_from_row,
     micros,
     moment,
@@ -69,7 +71,7 @@ class DirectoryQueries:
         )
         return [self._key_from_row(row) for row in rows]
 
-    def _key_from_row(self, row: Sequence[object]) -> ApiKey:
+    def _key_from_row(self, row: Row) -> ApiKey:
         return key_from_row(row, self._box)
 
     async def find_key_by_secret(self, secret: str) -> ApiKey | None:
@@ -103,7 +105,7 @@ class DirectoryQueries:
         )
 
         # the secret and the creation date never change once a key exists
-        def upsert(c: asyncpg.Connection) -> Awaitable[str]:
+        def upsert(c: PgConnection) -> Awaitable[str]:
             return c.execute(
                 "INSERT INTO api_keys (id, service_id, name, key_type, secret_ciphertext, "
                 "secret_digest, permissions, description, created_by, created_at, revoked_at, "
@@ -187,7 +189,7 @@ class DirectoryQueries:
     ) -> Template | None:
         sql = f"SELECT {TEMPLATE_COLUMNS} FROM templates WHERE id = $1 AND service_id = $2"
 
-        async def run(c: asyncpg.Connection) -> asyncpg.Record | None:
+        async def run(c: PgConnection) -> asyncpg.Record | None:
             if version is None:
                 return await c.fetchrow(
                     sql + " ORDER BY version DESC LIMIT 1", template_id, service_id

@@ -13,16 +13,17 @@ from typing import TypeVar
 
 import asyncpg
 
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.migrations import (
     apply_postgres_migrations,
     latest_version,
     recorded_versions,
 )
 
-__all__ = ["PostgresEngine", "affected"]
+__all__ = ["PgConnection", "PostgresEngine", "affected"]
 
 T = TypeVar("T")
-Operation = Callable[[asyncpg.Connection], Awaitable[T]]
+Operation = Callable[[PgConnection], Awaitable[T]]
 
 _RETRIED = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 _ATTEMPTS = 5
@@ -42,6 +43,8 @@ class PostgresEngine:
         self._pool: asyncpg.Pool | None = None
         self.schema_version: str | None = None
         self.commits = 0
+        # one transaction per write: the two counts agree, unlike SQLite's grouped commits
+        self.writes = 0
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -70,6 +73,7 @@ class PostgresEngine:
                     raise
                 continue
             self.commits += 1
+            self.writes += 1
             return result
         raise AssertionError("unreachable")
 

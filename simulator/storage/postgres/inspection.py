@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import asyncpg
-
+from simulator.domain.ports import InspectionQuery, InspectionRow
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.engine import PostgresEngine, affected
 from simulator.storage.postgres.sql import Params
 from simulator.storage.rows import NOTIFICATION_COLUMNS, micros, notification_from_row
-from simulator.storage.sqlite_inspection import InspectionQuery, InspectionRow
 
 __all__ = ["InspectionQuery", "InspectionRow", "PostgresInspection"]
 
@@ -60,7 +59,7 @@ class PostgresInspection:
         p = Params()
         ids_sql = f"SELECT n.id FROM notifications n {_where(query, p)}"
 
-        async def run(c: asyncpg.Connection) -> int:
+        async def run(c: PgConnection) -> int:
             ids = [row[0] for row in await c.fetch(ids_sql, *p.values)]
             if ids:
                 # one array parameter instead of SQLite's chunks of 500 placeholders
@@ -72,7 +71,7 @@ class PostgresInspection:
         return await self._engine.write(run)
 
     async def delete_received_texts(self, service_id: str | None) -> int:
-        async def run(c: asyncpg.Connection) -> int:
+        async def run(c: PgConnection) -> int:
             if service_id is None:
                 status = await c.execute("DELETE FROM received_texts")
             else:
@@ -86,7 +85,7 @@ class PostgresInspection:
     async def purge_service_before(self, service_id: str, moment: datetime) -> int:
         cutoff = micros(moment)
 
-        async def run(c: asyncpg.Connection) -> int:
+        async def run(c: PgConnection) -> int:
             removed = await c.execute(
                 "DELETE FROM notifications WHERE service_id = $1 AND created_at < $2 "
                 "AND next_action_at IS NULL",

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import asyncpg
-
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
 from simulator.storage.job_rows import (
@@ -20,6 +18,7 @@ from simulator.storage.job_rows import (
     job_from_row,
     job_values,
 )
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.engine import PostgresEngine, affected
 from simulator.storage.postgres.sql import NOTIFICATION_PLACEHOLDERS, placeholders
 from simulator.storage.rows import NOTIFICATION_COLUMNS, micros, notification_values
@@ -132,7 +131,7 @@ class JobQueries:
         """Store a batch of the job's notifications and move its progress on, together."""
         values = [notification_values(n) for n in notifications]
 
-        async def run(c: asyncpg.Connection) -> None:
+        async def run(c: PgConnection) -> None:
             await c.executemany(
                 f"INSERT INTO notifications ({NOTIFICATION_COLUMNS}) "
                 f"VALUES ({NOTIFICATION_PLACEHOLDERS}) ON CONFLICT (id) DO NOTHING",

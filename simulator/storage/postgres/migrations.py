@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-import asyncpg
+from simulator.storage.postgres.connection import PgConnection
 
 __all__ = [
     "MIGRATION_LOCK",
@@ -41,7 +41,7 @@ def latest_version(versions: list[str]) -> str | None:
     return max(versions, key=version_key) if versions else None
 
 
-async def apply_postgres_migrations(connection: asyncpg.Connection) -> list[str]:
+async def apply_postgres_migrations(connection: PgConnection) -> list[str]:
     """Apply every pending schema file; returns the versions this call applied."""
     await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
     try:
@@ -66,5 +66,5 @@ async def apply_postgres_migrations(connection: asyncpg.Connection) -> list[str]
         await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
 
-async def recorded_versions(connection: asyncpg.Connection) -> list[str]:
+async def recorded_versions(connection: PgConnection) -> list[str]:
     return [row[0] for row in await connection.fetch("SELECT version FROM schema_versions")]

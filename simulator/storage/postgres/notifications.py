@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-import asyncpg
-
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import Notification, ReceivedText
 from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.engine import PostgresEngine, affected
 from simulator.storage.postgres.sql import (
     MESSAGE_PLACEHOLDERS,
@@ -43,7 +42,7 @@ class NotificationQueries:
     ) -> None:
         values = notification_values(notification)
 
-        async def run(c: asyncpg.Connection) -> None:
+        async def run(c: PgConnection) -> None:
             await c.execute(
                 f"INSERT INTO notifications ({NOTIFICATION_COLUMNS}) "
                 f"VALUES ({NOTIFICATION_PLACEHOLDERS})",
@@ -103,7 +102,7 @@ class NotificationQueries:
         """As SqliteStore.finish_simulated: one statement for the last simulated step."""
         at = micros(now)
 
-        async def run(c: asyncpg.Connection) -> int:
+        async def run(c: PgConnection) -> int:
             status = await c.execute(
                 "UPDATE notifications SET status = planned_status, updated_at = $1, "
                 "next_action_at = NULL WHERE next_action_at IS NOT NULL "
@@ -131,7 +130,7 @@ class NotificationQueries:
         # so two replicas applying overlapping batches cannot deadlock each other
         order = sorted(range(len(items)), key=lambda i: items[i].notification_id)
 
-        async def run(c: asyncpg.Connection) -> list[bool]:
+        async def run(c: PgConnection) -> list[bool]:
             results = [False] * len(items)
             for index in order:
                 results[index] = await apply_transition(c, items[index])
@@ -142,7 +141,7 @@ class NotificationQueries:
     async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool:
         values = message_values(message)
 
-        async def run(c: asyncpg.Connection) -> bool:
+        async def run(c: PgConnection) -> bool:
             if not await apply_transition(c, transition):
                 return False
             await c.execute(
@@ -179,7 +178,7 @@ class NotificationQueries:
             micros(text.created_at),
         )
 
-        async def run(c: asyncpg.Connection) -> None:
+        async def run(c: PgConnection) -> None:
             await c.execute(
                 "INSERT INTO received_texts VALUES ($1, $2, $3, $4, $5, $6) "
                 "ON CONFLICT (id) DO NOTHING",
@@ -231,7 +230,7 @@ class NotificationQueries:
     async def purge_before(self, moment_: datetime) -> int:
         cutoff = micros(moment_)
 
-        async def run(c: asyncpg.Connection) -> int:
+        async def run(c: PgConnection) -> int:
             removed = await c.execute(
                 "DELETE FROM notifications WHERE created_at < $1 AND next_action_at IS NULL",
                 cutoff,

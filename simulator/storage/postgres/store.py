@@ -34,3 +34,11 @@ class PostgresStore(DirectoryQueries, NotificationQueries, CounterQueries, JobQu
 
     async def close(self) -> None:
         await self.engine.close()
+
+    @property
+    def commits(self) -> int:
+        return self.engine.commits
+
+    @property
+    def writes(self) -> int:
+        return self.engine.writes

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import json
 
-import asyncpg
-
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.ports import Transition
+from simulator.storage.postgres.connection import PgConnection
 from simulator.storage.postgres.engine import affected
 from simulator.storage.rows import micros
 
@@ -34,7 +33,7 @@ _INSERT_CALLBACK = (
 )
 
 
-async def apply_transition(connection: asyncpg.Connection, t: Transition) -> bool:
+async def apply_transition(connection: PgConnection, t: Transition) -> bool:
     status = await connection.execute(
         _TRANSITION,
         t.status.value,
@@ -56,7 +55,7 @@ async def apply_transition(connection: asyncpg.Connection, t: Transition) -> boo
     return applied
 
 
-async def insert_callback(connection: asyncpg.Connection, record: CallbackRecord) -> None:
+async def insert_callback(connection: PgConnection, record: CallbackRecord) -> None:
     await connection.execute(
         _INSERT_CALLBACK,
         record.id,
