@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from simulator.admin_client import AdminClient, AdminError
 
@@ -21,7 +21,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+# a string: the class takes no type arguments at run time
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_admin_commands(commands: Commands) -> None:
