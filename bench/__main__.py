@@ -12,7 +12,7 @@ import datetime as dt
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,7 +181,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     }
     with tempfile.TemporaryDirectory(prefix="notify-bench-") as tmp:
         bench = Bench(args, Path(tmp), taskset)
-        phases = [("sandbox scenarios", bench.main_phase)]
+        phases: list[tuple[str, Callable[[dict[str, Any]], Awaitable[None]]]] = [
+            ("sandbox scenarios", bench.main_phase)
+        ]
         if not args.no_ceiling:
             phases.append(("ceiling", bench.ceiling_phase))
         if 6 in args.scenario_list:

@@ -32,7 +32,8 @@ class Verdict:
 def _scenario(report: dict[str, Any], number: int) -> dict[str, Any] | None:
     for row in report.get("scenarios", []):
         if row.get("number") == number and row.get("available", True):
-            return row
+            found: dict[str, Any] = row
+            return found
     return None
 
 
