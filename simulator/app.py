@@ -63,6 +63,7 @@ from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.gateway.template_management import TemplateManagement
 from simulator.limits.memory import InMemoryLimiter
 from simulator.limits.redis_limiter import RedisLimiter
 from simulator.providers.registry import (
@@ -482,6 +483,14 @@ def _wire(
     gateway.bulk_reads = wire_bulk_reads(
         profile=profile, clock=clock, store=store, directory=directory
     )
+    if profile.manage_templates is not None:
+        gateway.template_management = TemplateManagement(
+            rules=profile.manage_templates,
+            store=store,
+            clock=clock,
+            messages=profile.messages,
+            on_change=directory.invalidate,
+        )
     gateway.on_clock_moved = _on_clock_moved(gateway, worker, clock)
     return gateway, worker
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api import v2_bulk_read
+from simulator.api import v2_bulk_read, v2_manage_template
 from simulator.domain.profiles import Profile
 
 __all__ = ["gc_v2_routes"]
@@ -23,5 +23,19 @@ def gc_v2_routes(profile: Profile) -> list[web.RouteDef]:
             web.get("/v2/notifications/bulk", v2_bulk_read.get_jobs, allow_head=False),
             web.get(job, v2_bulk_read.get_job, allow_head=False),
             web.delete(job, v2_bulk_read.delete_job),
+        ]
+    if profile.manage_templates is not None:
+        m, one = v2_manage_template, "/v2/manage-template/{template_id}"
+        routes += [
+            web.post("/v2/manage-template", m.post_template),
+            # before {template_id}, as Flask prefers the static rule
+            web.get(
+                "/v2/manage-template/template-categories",
+                m.get_template_categories,
+                allow_head=False,
+            ),
+            web.get(one, m.get_template, allow_head=False),
+            web.patch(one, m.patch_template),
+            web.delete(one, m.delete_template),
         ]
     return routes

@@ -28,6 +28,7 @@ from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.gateway.template_management import TemplateManagement
 
 __all__ = [
     "CONFIG_KEY",
@@ -68,6 +69,7 @@ class Gateway:
     bulk: BulkService | None = None
     jobs: JobRunner | None = None
     bulk_reads: BulkReads | None = None  # GET and DELETE /v2/notifications/bulk
+    template_management: TemplateManagement | None = None  # /v2/manage-template
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

@@ -150,10 +150,9 @@ def _options_response(
 
 
 def _envelope(error: NotifyError) -> web.Response:
-    payload = {
-        "status_code": error.status_code,
-        "errors": [{"error": item.error, "message": item.message} for item in error.items],
-    }
+    payload: dict[str, object] = {"status_code": error.status_code} if error.status_in_body else {}
+    payload["errors"] = [{"error": item.error, "message": item.message} for item in error.items]
+    payload.update(error.extra)
     return json_response(payload, status=error.status_code, headers=error.headers or None)
 
 

@@ -17,7 +17,7 @@ from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
 from simulator.domain.profiles import Profile
 
-__all__ = ["get_notification", "get_notifications", "post_notification"]
+__all__ = ["get_notification", "get_notifications", "post_notification", "read_v2_body"]
 
 _SENDABLE = {"sms": NotificationType.SMS, "email": NotificationType.EMAIL}
 
@@ -28,7 +28,7 @@ async def post_notification(request: web.Request) -> web.Response:
     principal = await authenticate(request, "send")
     type_name = request.match_info["notification_id"]
     if type_name == "bulk" and gateway.bulk is not None:  # GC only (contract 3.9)
-        job = await gateway.bulk.submit(principal, await _read_body(request, profile))
+        job = await gateway.bulk.submit(principal, await read_v2_body(request, profile))
         assert profile.bulk is not None
         body = job_body(
             job,
@@ -44,9 +44,9 @@ async def post_notification(request: web.Request) -> web.Response:
     try:
         if profile.admit_before_body:
             notification_type = _sendable(type_name, profile)
-            body = await _read_body(request, profile)
+            body = await read_v2_body(request, profile)
         else:  # GC reads the body before it looks at the type
-            body = await _read_body(request, profile)
+            body = await read_v2_body(request, profile)
             notification_type = _sendable(type_name, profile)
     except BaseException:
         if admission is not None:
@@ -82,7 +82,8 @@ def _sendable(type_name: str, profile: Profile) -> NotificationType:
     return notification_type
 
 
-async def _read_body(request: web.Request, profile: Profile) -> Any:
+async def read_v2_body(request: web.Request, profile: Profile) -> Any:
+    """A v2 JSON body, refused with the profile's texts when it is not JSON."""
     # GC's Flask get_json() insists on a JSON Content-Type; GOV.UK's ignores it
     if profile.json_content_type_required and not _is_json_type(request.content_type):
         raise BadRequestError(profile.messages.unsupported_media_type, 415)

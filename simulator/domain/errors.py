@@ -6,8 +6,9 @@ middleware is the only place that turns them into response bodies.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "AuthError",
@@ -35,12 +36,18 @@ class NotifyError(Exception):
         status_code: int = 400,
         error: str = "BadRequestError",
         headers: dict[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        status_in_body: bool = True,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.error = error
         self.headers = headers or {}
+        # top-level keys some GC answers add after "errors" (template_categories, ...)
+        self.extra = dict(extra or {})
+        # GC's report limit answers {"errors": [...]} alone, without "status_code"
+        self.status_in_body = status_in_body
 
     @property
     def items(self) -> Sequence[ErrorItem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.domain.jobs import BulkTexts
+from simulator.domain.manage_template import ManageTemplateTexts
 from simulator.domain.messages import UK_MESSAGES
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "GC_DOCS",
     "GC_FILE_TEXTS",
     "GC_LIMIT_TEXTS",
+    "GC_MANAGE_TEMPLATE_TEXTS",
     "GC_MESSAGES",
     "GC_STATUS_DESCRIPTIONS",
 ]
@@ -168,4 +170,17 @@ GC_BULK_TEXTS = BulkTexts(
     job_not_found="Job not found in database",
     already_cancelled="Job has already been cancelled",
     cancel_not_allowed="Only a scheduled job can be cancelled. This job is {status}.",
+)
+
+# cds-snc/notification-api app/v2/manage_template/post_template.py and patch_template.py,
+# app/v2/errors.py (TemplateCategoryValidationError, TemplateCategoryNotFoundError)
+GC_MANAGE_TEMPLATE_TEXTS = ManageTemplateTexts(
+    category_invalid="template_category_id must be a valid UUID",
+    category_required="template_category_id is a required property",
+    category_not_found="template_category_id not found",
+    folder_not_found="parent_folder_id not found",
+    content_too_long="Content has a character count greater than the limit of {limit}",
+    name_too_long="Template name must be less than {limit} characters",
+    type_not_allowed="Creating {kind} templates is not allowed",
+    already_archived="Template is already archived.",
 )

@@ -193,6 +193,7 @@ class Template:
     hidden: bool = False
     postage: str | None = None
     letter_contact_block: str | None = None
+    category_id: str | None = None  # GC's template_category_id
 
 
 @dataclass(slots=True)

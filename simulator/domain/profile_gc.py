@@ -9,10 +9,12 @@ from __future__ import annotations
 from simulator.domain.allowances import Allowance, AllowancePlan
 from simulator.domain.attachments import AttachmentRules
 from simulator.domain.jobs import BulkRules
+from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages_gc import (
     GC_BULK_TEXTS,
     GC_FILE_TEXTS,
     GC_LIMIT_TEXTS,
+    GC_MANAGE_TEMPLATE_TEXTS,
     GC_MESSAGES,
     GC_STATUS_DESCRIPTIONS,
 )
@@ -21,6 +23,7 @@ from simulator.domain.phones_na import GC_PHONES
 from simulator.domain.profiles import Profile
 from simulator.domain.recipients import GC_EMAIL_RULES
 from simulator.domain.simulation import SimulationRules
+from simulator.domain.template_categories import GC_TEMPLATE_CATEGORIES
 
 __all__ = ["GC_SEND_STEPS", "gc_profile"]
 
@@ -114,6 +117,9 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         extra_permissions=frozenset({"upload_document"}),
         extra_limits=frozenset({"email_annual", "sms_annual"}),
         bulk=BulkRules(texts=GC_BULK_TEXTS),
+        manage_templates=ManageTemplateRules(
+            texts=GC_MANAGE_TEMPLATE_TEXTS, categories=GC_TEMPLATE_CATEGORIES
+        ),
         openapi_specs={
             "en": "v2-notifications-api-en.yaml",
             "fr": "v2-notifications-api-fr.yaml",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from simulator.domain.allowances import AllowancePlan
 from simulator.domain.attachments import AttachmentRules
 from simulator.domain.jobs import BulkRules
+from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
@@ -101,6 +102,7 @@ class Profile:
     extra_limits: frozenset[str] = frozenset()
     # -- GC-only routes (contract 3.9, 3.10); None: the route-level 404, as in GOV.UK
     bulk: BulkRules | None = None  # POST /v2/notifications/bulk
+    manage_templates: ManageTemplateRules | None = None  # /v2/manage-template
     # GET /v2/openapi-<language>: the spec file for each language, in simulator/data/openapi/
     openapi_specs: Mapping[str, str] | None = None
 

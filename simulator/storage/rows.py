@@ -127,7 +127,7 @@ def service_from_row(row: Row, unseal: TokenCodec | None = None) -> Service:
 
 TEMPLATE_COLUMNS = (
     "id, version, service_id, type, name, subject, body, created_by, created_at, updated_at, "
-    "archived, hidden, postage, letter_contact_block"
+    "archived, hidden, postage, letter_contact_block, template_category_id"
 )
 
 
@@ -147,6 +147,7 @@ def template_from_row(row: Row) -> Template:
         hidden=bool(row[11]),
         postage=row[12],
         letter_contact_block=row[13],
+        category_id=row[14],
     )
 
 

@@ -276,15 +276,17 @@ class SqliteStore(SqliteJobQueries):
             int(template.hidden),
             template.postage,
             template.letter_contact_block,
+            template.category_id,
         )
         await self.engine.write(
             lambda c: c.execute(
                 f"INSERT INTO templates ({TEMPLATE_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(id, version) DO UPDATE SET type=excluded.type, name=excluded.name, "
                 "subject=excluded.subject, body=excluded.body, archived=excluded.archived, "
                 "hidden=excluded.hidden, postage=excluded.postage, "
                 "letter_contact_block=excluded.letter_contact_block, "
+                "template_category_id=excluded.template_category_id, "
                 "updated_at=COALESCE(templates.updated_at, excluded.updated_at)",
                 values,
             )

@@ -62,6 +62,11 @@ def assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
         ("GET", "/v2/notifications/"),
         ("GET", "/v2/templates/"),
         ("GET", "/v1/notifications"),
+        # GC's own routes are not GOV.UK's
+        ("GET", "/v2/manage-template/template-categories"),
+        ("POST", "/v2/manage-template"),
+        ("GET", "/v2/notifications/bulk/8c0f8ad4-7cf6-4b0d-9d1c-bbbbbbbbbbbb"),
+        ("GET", "/v2/reports"),
     ],
 )
 def test_unknown_url_is_the_route_404(sandbox, method, path, authorised):

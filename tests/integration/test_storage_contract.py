@@ -37,6 +37,7 @@ from tests.integration.storage_support import (
 BOX = SecretBox(b"storage-contract-master-key-0001")
 TABLES = "services, api_keys, templates, notifications, received_texts, messages, key_events, "
 TABLES += "callbacks, day_counters"
+CATEGORY = "b6c42a7e-2a26-4a07-802b-123a5c3198a9"  # a GC template category (schema 1.5.0)
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +141,9 @@ async def test_templates_keep_every_version_and_list_the_latest(storage: Storage
     store, owner = storage.store, service()
     await store.save_service(owner)
     first = template(owner.id, body="v1")
-    second = template(owner.id, id=first.id, version=2, body="v2", updated_at=later(1))
+    second = template(
+        owner.id, id=first.id, version=2, body="v2", updated_at=later(1), category_id=CATEGORY
+    )
     other = template(owner.id, type=NotificationType.EMAIL, subject="Hi")
     for t in (first, second, other):
         await store.save_template(t)
