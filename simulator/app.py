@@ -103,7 +103,7 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
         client_max_size=_CLIENT_MAX_SIZE,
     )
     app[CONFIG_KEY] = config
-    app.on_response_prepare.append(security_headers)
+    app.on_response_prepare.append(security_headers(config.admin_cors_origins))
     app.on_response_prepare.append(rate_limit_headers(strict=config.strict))
     app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
     # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}

@@ -6,6 +6,7 @@ next to its field; ``Config.from_env`` validates everything at start-up.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import tomllib
 from collections.abc import Mapping
@@ -93,8 +94,21 @@ class Config:
     callback_timeout_seconds: float = 5.0
     # SANDBOX_CALLBACKS_ALLOW_HTTP: accept http:// callback URLs (local use); Notify needs https
     callbacks_allow_http: bool = False
-    # SANDBOX_CALLBACKS_ALLOW_PRIVATE: allow link-local and metadata addresses (SSRF guard off)
+    # SANDBOX_CALLBACKS_ALLOW_PRIVATE: allow every address, loopback, private, link-local and
+    # metadata ones included (the SSRF guard off)
     callbacks_allow_private: bool = False
+    # SANDBOX_CALLBACKS_ALLOW_ADDRESSES: addresses or networks a callback may reach although
+    # the guard refuses them, comma-separated; "127.0.0.1" lets receivers on this machine in
+    callbacks_allow_addresses: tuple[str, ...] = ()
+    # SANDBOX_ADMIN_CORS_ORIGINS: web origins allowed to call /sandbox/v1 from a browser,
+    # comma-separated; none by default, so no page a user visits can drive the admin API
+    admin_cors_origins: tuple[str, ...] = ()
+    # SANDBOX_HEADER_TIMEOUT_SECONDS / SANDBOX_BODY_TIMEOUT_SECONDS: how long a client may take
+    # to send its request headers / its whole body before the connection is closed (408)
+    header_timeout_seconds: float = 10.0
+    body_timeout_seconds: float = 30.0
+    # SANDBOX_MAX_CONNECTIONS: open connections served at once; more wait to be accepted
+    max_connections: int = 1000
     # SANDBOX_CLAIM_LEASE_SECONDS: how long a worker holds a notification it is handing over
     # (the lease is stretched to the provider chain's worst case when that is longer)
     claim_lease_seconds: float = 120.0
@@ -151,6 +165,17 @@ class Config:
             raise ConfigError("a shared database_url needs secret_key, the same on every replica")
         if self.dispatch_attempts < 1:
             raise ConfigError("dispatch_attempts must be at least 1")
+        if self.max_connections < 1:
+            raise ConfigError("max_connections must be at least 1")
+        if self.header_timeout_seconds <= 0 or self.body_timeout_seconds <= 0:
+            raise ConfigError("header_timeout_seconds and body_timeout_seconds must be positive")
+        for address in self.callbacks_allow_addresses:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError as error:
+                raise ConfigError(
+                    f"callbacks_allow_addresses: {address!r} is not an address"
+                ) from error
 
     def with_overrides(self, **overrides: Any) -> Config:
         clean = {k: _coerce(k, v) for k, v in overrides.items() if v is not None}
@@ -185,6 +210,11 @@ _SIMPLE_FIELDS = {
     "claim_lease_seconds": float,
     "callbacks_allow_http": bool,
     "callbacks_allow_private": bool,
+    "callbacks_allow_addresses": tuple,
+    "admin_cors_origins": tuple,
+    "header_timeout_seconds": float,
+    "body_timeout_seconds": float,
+    "max_connections": int,
 }
 _AUTH_SCHEMES = {"apikey-v1", "bearer-key", "basic", "query"}
 
@@ -202,6 +232,9 @@ def _coerce(name: str, value: Any) -> Any:
     if name == "auth_schemes":
         items = value.split(",") if isinstance(value, str) else value
         return tuple(str(item).strip().lower() for item in items if str(item).strip())
+    if name in {"callbacks_allow_addresses", "admin_cors_origins"}:
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(item).strip() for item in items if str(item).strip())
     if name == "fixtures":
         items = value.split(",") if isinstance(value, str) else value
         return tuple(Path(str(item).strip()) for item in items if str(item).strip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 
 import structlog
 from aiohttp import web
@@ -20,10 +20,14 @@ __all__ = ["error_envelope", "rate_limit_headers", "request_context", "security_
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = structlog.get_logger("simulator.api")
 
-_SECURITY_HEADERS = {
+# Notify's API answers any origin; the sandbox's own admin API answers none unless allowed
+_V2_CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Headers": "Content-Type,Authorization",
     "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE",
+}
+_ADMIN_PREFIX = "/sandbox/"
+_SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "SAMEORIGIN",
     "X-Permitted-Cross-Domain-Policies": "none",
@@ -77,9 +81,33 @@ def rate_limit_headers(*, strict: bool) -> Callable[..., Awaitable[None]]:
     return signal
 
 
-async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: every response, errors included, carries Notify's headers."""
-    response.headers.update(_SECURITY_HEADERS)
+def security_headers(
+    admin_origins: Collection[str] = (),
+) -> Callable[[web.Request, web.StreamResponse], Awaitable[None]]:
+    """on_response_prepare: every response, errors included, carries Notify's headers.
+
+    The admin routes carry CORS headers only for an origin in `admin_origins`.
+    """
+    allowed = frozenset(admin_origins)
+
+    async def signal(request: web.Request, response: web.StreamResponse) -> None:
+        headers = response.headers
+        headers.update(_SECURITY_HEADERS)
+        if not request.path.startswith(_ADMIN_PREFIX):
+            headers.update(_V2_CORS)
+        else:
+            origin = request.headers.get("Origin")
+            if origin is not None and origin in allowed:
+                headers.update(_V2_CORS)
+                headers["Access-Control-Allow-Methods"] = "GET,PUT,PATCH,POST,DELETE"
+                headers["Access-Control-Allow-Origin"] = origin
+                headers.add("Vary", "Origin")
+        _trace_headers(request, response)
+
+    return signal
+
+
+def _trace_headers(request: web.Request, response: web.StreamResponse) -> None:
     trace_id, span_id = request.get(TRACE_KEY) or (
         f"{random.getrandbits(128):032x}",
         f"self-{random.getrandbits(64):016x}",
