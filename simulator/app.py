@@ -32,6 +32,7 @@ from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
 from simulator.delivery.worker import DeliveryWorker
+from simulator.domain.callbacks import AddressGuard
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
 from simulator.domain.models import ApiKey, Service
@@ -250,6 +251,12 @@ def _gateway_ctx(
     return ctx
 
 
+def callback_guard(config: Config) -> AddressGuard:
+    return AddressGuard.from_settings(
+        config.callbacks_allow_private, config.callbacks_allow_addresses
+    )
+
+
 def _limiter(config: Config) -> Limiter:
     if config.redis_url:
         return RedisLimiter(config.redis_url, fail_closed=config.redis_fail_closed)
@@ -361,7 +368,7 @@ def _wire(
         directory=directory,
         clock=clock,
         schedule=config.callback_retry_schedule,
-        allow_private=config.callbacks_allow_private,
+        guard=callback_guard(config),
         timeout=config.callback_timeout_seconds,
         poll_seconds=config.worker_poll_seconds,
     )

@@ -54,6 +54,7 @@ async def put_callback(request: web.Request) -> web.Response:
         body.get("url"),
         body.get("bearer_token"),
         allow_http=request.app[CONFIG_KEY].callbacks_allow_http,
+        guard=gateway.callback_sender.guard,
     )
     service = await gateway.service_admin.service(request.match_info["service_id"])
     callbacks = {

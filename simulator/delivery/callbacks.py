@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 import httpx
 import structlog
 
-from simulator.domain.callbacks import is_forbidden_address, retry_delay
+from simulator.delivery.callback_target import (
+    PinnedTarget,
+    Resolver,
+    TargetRefused,
+    TargetUnresolved,
+    pin_target,
+    system_resolver,
+)
+from simulator.domain.callbacks import AddressGuard, retry_delay
 from simulator.domain.clock import Clock
 from simulator.domain.ports import CallbackStore, DueCallback
 from simulator.gateway.directory import ServiceDirectory
@@ -30,10 +36,6 @@ _LEASE = timedelta(seconds=60)
 _MAX_IN_FLIGHT = 64
 
 
-class _Refused(Exception):
-    pass
-
-
 class CallbackSender:
     def __init__(
         self,
@@ -42,15 +44,17 @@ class CallbackSender:
         directory: ServiceDirectory,
         clock: Clock,
         schedule: Sequence[float],
-        allow_private: bool = False,
+        guard: AddressGuard | None = None,
         timeout: float = 5.0,
         poll_seconds: float = 0.5,
+        resolver: Resolver = system_resolver,
     ) -> None:
         self._store = store
         self._directory = directory
         self._clock = clock
         self._schedule = tuple(schedule)
-        self._allow_private = allow_private
+        self._guard = guard or AddressGuard()
+        self._resolver = resolver
         self._timeout = timeout
         self._poll = poll_seconds
         self._wake = asyncio.Event()
@@ -58,6 +62,10 @@ class CallbackSender:
         self._client: httpx.AsyncClient | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self.sent = 0
+
+    @property
+    def guard(self) -> AddressGuard:
+        return self._guard
 
     def notify_due(self) -> None:
         self._wake.set()
@@ -126,10 +134,13 @@ class CallbackSender:
             await self._finish(callback, "cancelled", None, "no callback configured any more")
             return
         try:
-            await self._check_target(settings["url"])
-            response = await self._post(settings["url"], settings["bearer_token"], callback)
-        except _Refused as refused:
+            target = await pin_target(settings["url"], self._guard, self._resolver)
+            response = await self._post(target, settings["bearer_token"], callback)
+        except TargetRefused as refused:
             await self._finish(callback, "failed", None, str(refused))
+            return
+        except TargetUnresolved as error:
+            await self._retry_or_fail(callback, str(error))
             return
         except httpx.HTTPError as error:
             await self._retry_or_fail(callback, f"{type(error).__name__}")
@@ -142,26 +153,21 @@ class CallbackSender:
         else:
             await self._finish(callback, "failed", None, f"HTTP {response.status_code}")
 
-    async def _post(self, url: str, token: str, callback: DueCallback) -> httpx.Response:
+    async def _post(
+        self, target: PinnedTarget, token: str, callback: DueCallback
+    ) -> httpx.Response:
         assert self._client is not None
+        extensions = {"sni_hostname": target.sni_hostname} if target.sni_hostname else None
         return await self._client.post(
-            url,
+            target.url,
             json=callback.payload,
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+            headers={
+                "Host": target.host_header,
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {token}",
+            },
+            extensions=extensions,
         )
-
-    async def _check_target(self, url: str) -> None:
-        if self._allow_private:
-            return
-        host = urlsplit(url).hostname or ""
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, None, type=socket.SOCK_STREAM
-            )
-        except OSError as error:
-            raise httpx.ConnectError(f"cannot resolve {host}") from error
-        if any(is_forbidden_address(str(info[4][0])) for info in infos):
-            raise _Refused("refused: the callback URL resolves to a link-local or metadata address")
 
     async def _retry_or_fail(self, callback: DueCallback, error: str) -> None:
         delay = retry_delay(self._schedule, callback.attempts)

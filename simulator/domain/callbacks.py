@@ -14,6 +14,7 @@ from simulator.domain.models import FINAL_STATUSES, Notification, ReceivedText, 
 
 __all__ = [
     "CALLBACK_KINDS",
+    "AddressGuard",
     "CallbackRecord",
     "CallbackSettings",
     "check_callback_settings",
@@ -21,6 +22,7 @@ __all__ = [
     "gc_delivery_status_payload",
     "inbound_sms_payload",
     "is_forbidden_address",
+    "is_internal_address",
     "retry_delay",
     "triggers_delivery_callback",
 ]
@@ -50,17 +52,75 @@ class CallbackRecord:
     created_at: datetime
 
 
-def check_callback_settings(url: Any, token: Any, *, allow_http: bool) -> CallbackSettings:
-    """Notify's admin rules: an https URL and a bearer token of at least 10 characters."""
+def check_callback_settings(
+    url: Any, token: Any, *, allow_http: bool, guard: AddressGuard | None = None
+) -> CallbackSettings:
+    """Notify's admin rules (an https URL, a bearer token of at least 10 characters), and
+    the sandbox's: a URL that can be called at all, not aimed at an address the guard refuses.
+
+    A name is resolved only when a callback is sent (it could change meanwhile); an address
+    written in the URL, or localhost, is refused here.
+    """
     if not isinstance(url, str) or not url:
         raise BadRequestError("url is a required property")
-    parts = urlsplit(url)
-    allowed = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in allowed or not parts.hostname:
-        raise BadRequestError(f"url {url} is not a valid https url")
+    _callable_url(url, allow_http=allow_http, guard=guard or AddressGuard())
     if not isinstance(token, str) or len(token) < 10:
         raise BadRequestError("bearer_token must be at least 10 characters")
     return CallbackSettings(url=url, bearer_token=token)
+
+
+def _callable_url(url: str, *, allow_http: bool, guard: AddressGuard) -> None:
+    invalid = BadRequestError(f"url {url} is not a valid https url")
+    allowed = ("https", "http") if allow_http else ("https",)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not a number from 0 to 65535 raises here
+    except ValueError as error:
+        raise invalid from error
+    if parts.scheme not in allowed or not parts.hostname or port == 0:
+        raise invalid
+    host = parts.hostname
+    literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    if _is_address(literal) and guard.refuses(literal):
+        raise BadRequestError(
+            f"url {url} is not allowed: it is a loopback, private, link-local or metadata "
+            "address (see SANDBOX_CALLBACKS_ALLOW_ADDRESSES)"
+        )
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class AddressGuard:
+    """Which addresses a callback may reach: public ones, plus those the settings allow.
+
+    `allow_all` is SANDBOX_CALLBACKS_ALLOW_PRIVATE (the guard off); `allowed` holds the
+    networks of SANDBOX_CALLBACKS_ALLOW_ADDRESSES, such as 127.0.0.1 for local receivers.
+    """
+
+    allow_all: bool = False
+    allowed: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @classmethod
+    def from_settings(cls, allow_all: bool, addresses: Sequence[str]) -> AddressGuard:
+        return cls(allow_all, tuple(ipaddress.ip_network(a, strict=False) for a in addresses))
+
+    def refuses(self, address: str) -> bool:
+        if self.allow_all:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return True
+        if any(ip in network for network in self.allowed if network.version == ip.version):
+            return False
+        return is_forbidden_address(address) or is_internal_address(address)
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -93,6 +153,20 @@ def is_forbidden_address(address: str) -> bool:
     return any(
         c.is_link_local or c in _METADATA or c.is_multicast or c.is_unspecified for c in candidates
     )
+
+
+def is_internal_address(address: str) -> bool:
+    """Loopback, private and other non-global addresses: this machine or its network."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return True
+    candidates: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = _embedded_ipv4(ip)
+        if inner is not None:
+            candidates.append(inner)
+    return any(c.is_loopback or c.is_private or not c.is_global for c in candidates)
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -16,12 +16,13 @@ from simulator.testing.server import SandboxServer
 __all__ = ["SETTING_NAMES", "TEST_DEFAULTS", "sandbox_config", "start_sandbox"]
 
 # Statuses are final at once, a delayed timeline (when a test asks for one) runs promptly,
-# and callbacks may go to a plain-http server the test runs on 127.0.0.1.
+# and callbacks may go to a plain-http server the test runs on this machine.
 TEST_DEFAULTS: Mapping[str, Any] = {
     "sim_sending_delay": 0,
     "sim_delivery_delay": 0,
     "worker_poll_seconds": 0.05,
     "callbacks_allow_http": True,
+    "callbacks_allow_addresses": ("127.0.0.1", "::1"),
 }
 # Everything Config.build reads, except what the test launcher decides itself.
 SETTING_NAMES = frozenset(

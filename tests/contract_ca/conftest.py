@@ -18,7 +18,11 @@ def ca_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProc
         tmp_path_factory.mktemp("ca-sandbox"),
         fixtures=CA_FIXTURES,
         # the callback test's receiver is a local http:// server
-        env={"SANDBOX_PROFILE": "ca", "SANDBOX_CALLBACKS_ALLOW_HTTP": "true"},
+        env={
+            "SANDBOX_PROFILE": "ca",
+            "SANDBOX_CALLBACKS_ALLOW_HTTP": "true",
+            "SANDBOX_CALLBACKS_ALLOW_ADDRESSES": "127.0.0.1",
+        },
     ).start()
     yield process
     process.stop()

@@ -10,6 +10,7 @@ from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 def test_callback_token_is_not_stored_in_plain_text(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.extra_env["SANDBOX_CALLBACKS_ALLOW_HTTP"] = "true"
+    fresh_sandbox.extra_env["SANDBOX_CALLBACKS_ALLOW_ADDRESSES"] = "127.0.0.1"
     fresh_sandbox.start()
     token = "callback-token-that-must-not-leak-7f3a"
     response = requests.put(

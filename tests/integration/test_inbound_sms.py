@@ -24,7 +24,11 @@ from tests.sandbox_process import SandboxProcess
 
 INBOUND_TOKEN = "inbound-token-0123456789"
 DELIVERY_TOKEN = "delivery-token-0123456789"
-ENV = {"SANDBOX_CALLBACKS_ALLOW_HTTP": "true", "SANDBOX_CALLBACK_RETRY_SCHEDULE": "60"}
+ENV = {
+    "SANDBOX_CALLBACKS_ALLOW_HTTP": "true",
+    "SANDBOX_CALLBACKS_ALLOW_ADDRESSES": "127.0.0.1",
+    "SANDBOX_CALLBACK_RETRY_SCHEDULE": "60",
+}
 
 
 @pytest.fixture(scope="module")
