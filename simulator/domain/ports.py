@@ -284,6 +284,7 @@ class Reservation:
     service_id: str
     day: str
     channels: tuple[str, ...]
+    count: int = 1  # places in each counter (a bulk job takes many at once)
 
 
 class Limiter(Protocol):
@@ -297,8 +298,10 @@ class Limiter(Protocol):
         limits: Sequence[tuple[str, int]],
         *,
         ttl_seconds: int = 90_000,
+        count: int = 1,
     ) -> Reservation | tuple[str, int]:
-        """Take one place in each (channel, limit), or return the (channel, limit) that is full.
+        """Take `count` places in each (channel, limit), all or none, or return the
+        (channel, limit) that has too few left.
 
         ``day`` names the period ("2026-11-22", or GC's fiscal year "fy2026"); shared
         counters are kept for ``ttl_seconds``.

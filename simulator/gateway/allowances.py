@@ -134,19 +134,22 @@ class Allowances:
                 limit = rule.limit(service.limits, restricted=service.restricted)
                 period = plan.period_key(rule.period, now)
                 ttl = {"ttl_seconds": _YEAR_TTL} if rule.period == "year" else {}
-                # one place per fragment where GC counts fragments; all or none
-                for _ in range(fragments if rule.per_fragment else messages):
-                    outcome = await self._limiter.reserve(
-                        service.id, period, [(rule.channel, limit)], **ttl
+                # one place per fragment where GC counts fragments: one round trip for all
+                outcome = await self._limiter.reserve(
+                    service.id,
+                    period,
+                    [(rule.channel, limit)],
+                    count=fragments if rule.per_fragment else messages,
+                    **ttl,
+                )
+                if not isinstance(outcome, Reservation):
+                    raise NotifyError(
+                        rule.text.format(limit=limit),
+                        status_code=429,
+                        error=rule.error_name(restricted=service.restricted),
+                        headers=self._retry_tomorrow() if rule.period == "day" else {},
                     )
-                    if not isinstance(outcome, Reservation):
-                        raise NotifyError(
-                            rule.text.format(limit=limit),
-                            status_code=429,
-                            error=rule.error_name(restricted=service.restricted),
-                            headers=self._retry_tomorrow() if rule.period == "day" else {},
-                        )
-                    taken.append(outcome)
+                taken.append(outcome)
         except BaseException:
             await self.release(taken)
             raise

@@ -52,22 +52,23 @@ class InMemoryLimiter:
         limits: Sequence[tuple[str, int]],
         *,
         ttl_seconds: int = 90_000,
+        count: int = 1,
     ) -> Reservation | tuple[str, int]:
         del ttl_seconds  # counters live as long as the process
         if day != self._day and not is_year_period(day):  # GC's fiscal years are kept
             self._forget_other_days(day)
         for channel, limit in limits:
-            if self._counts.get((service_id, day, channel), 0) + 1 > limit:
+            if self._counts.get((service_id, day, channel), 0) + count > limit:
                 return channel, limit
         for channel, _ in limits:
             key = (service_id, day, channel)
-            self._counts[key] = self._counts.get(key, 0) + 1
-        return Reservation(service_id, day, tuple(channel for channel, _ in limits))
+            self._counts[key] = self._counts.get(key, 0) + count
+        return Reservation(service_id, day, tuple(channel for channel, _ in limits), count)
 
     async def release(self, reservation: Reservation) -> None:
         for channel in reservation.channels:
             key = (reservation.service_id, reservation.day, channel)
-            self._counts[key] = max(0, self._counts.get(key, 0) - 1)
+            self._counts[key] = max(0, self._counts.get(key, 0) - reservation.count)
 
     def _forget_other_days(self, day: str) -> None:
         # memory stays bounded by one day's counters however long the sandbox runs

@@ -1,8 +1,12 @@
 """Rate buckets and daily counters in Redis, shared by every sandbox process.
 
 Each check-and-take is one Lua script, so it is atomic across processes. If
-Redis cannot be reached the request is allowed, as Notify does, unless the
-sandbox is configured to fail closed.
+Redis cannot be reached (a refused connection, a time-out) the request is
+allowed, as Notify does, unless the sandbox is configured to fail closed.
+
+A busy connection pool is not an outage: a request waits for a free connection
+(the pool blocks) rather than skipping its counters. Any other Redis error
+refuses the send (503) instead of storing it uncounted.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ from collections.abc import Sequence
 
 import structlog
 from redis import asyncio as aioredis
+from redis.asyncio import BlockingConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from simulator.domain.errors import NotifyError
 from simulator.domain.ports import RateDecision, Reservation
@@ -39,34 +46,48 @@ redis.call('EXPIRE', KEYS[1], 3600)
 return {allowed, tostring(tokens)}
 """
 
-# KEYS counters; ARGV limits (same order), then the counters' lifetime in seconds.
+# KEYS counters; ARGV limits (same order), the counters' lifetime in seconds, the places.
 # Returns 0 when all were taken, else the 1-based index of the first counter that is full.
 _RESERVE = """
 local ttl = tonumber(ARGV[#KEYS + 1] or '90000')
+local places = tonumber(ARGV[#KEYS + 2] or '1')
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
-  if count + 1 > tonumber(ARGV[i]) then return i end
+  if count + places > tonumber(ARGV[i]) then return i end
 end
 for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ttl) end
+  if redis.call('INCRBY', key, places) == places then redis.call('EXPIRE', key, ttl) end
 end
 return 0
 """
 
+# KEYS counters; ARGV[1] the places to give back (never below zero)
 _RELEASE = """
+local places = tonumber(ARGV[1] or '1')
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
-  if count > 0 then redis.call('DECR', key) end
+  if count > 0 then redis.call('DECRBY', key, math.min(count, places)) end
 end
 return 0
 """
+
+# concurrent sends queue for a pooled connection this long before it counts as a time-out
+_POOL_WAIT_SECONDS = 5.0
+_POOL_SIZE = 50
 
 
 class RedisLimiter:
     def __init__(
         self, url: str, *, fail_closed: bool = False, prefix: str = "notify-sandbox"
     ) -> None:
-        self._redis = aioredis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        pool = BlockingConnectionPool.from_url(
+            url,
+            max_connections=_POOL_SIZE,
+            timeout=_POOL_WAIT_SECONDS,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+        )
+        self._redis = aioredis.Redis(connection_pool=pool)
         self._fail_closed = fail_closed
         self._prefix = prefix
         self._take = self._redis.register_script(_TAKE_TOKEN)
@@ -78,7 +99,15 @@ class RedisLimiter:
         # Notify's own key shape: <service_id>-<type>-<yyyy-mm-dd>-count
         return f"{self._prefix}:{scope}-{channel}-{day}-count"
 
-    def _unavailable(self, error: Exception) -> None:
+    def _unavailable(self, error: RedisError) -> None:
+        if not isinstance(error, RedisConnectionError | RedisTimeoutError):
+            # not an outage (a script error, say): refuse rather than store uncounted
+            log.error("limiter_error", error=type(error).__name__)
+            raise NotifyError(
+                "Rate limiting is unavailable, try again later",
+                status_code=503,
+                error="ServiceUnavailableError",
+            ) from error
         self.unavailable_count += 1
         log.warning(
             "limiter_unavailable", error=type(error).__name__, fail_closed=self._fail_closed
@@ -115,9 +144,10 @@ class RedisLimiter:
         limits: Sequence[tuple[str, int]],
         *,
         ttl_seconds: int = 90_000,
+        count: int = 1,
     ) -> Reservation | tuple[str, int]:
         keys = [self._counter(service_id, day, channel) for channel, _ in limits]
-        args = [*(limit for _, limit in limits), ttl_seconds]
+        args = [*(limit for _, limit in limits), ttl_seconds, count]
         try:
             full = int(await self._reserve(keys=keys, args=args))
         except RedisError as error:
@@ -125,7 +155,7 @@ class RedisLimiter:
             return Reservation(service_id, day, ())  # nothing taken, nothing to give back
         if full:
             return limits[full - 1]
-        return Reservation(service_id, day, tuple(channel for channel, _ in limits))
+        return Reservation(service_id, day, tuple(channel for channel, _ in limits), count)
 
     async def release(self, reservation: Reservation) -> None:
         if not reservation.channels:
@@ -134,7 +164,7 @@ class RedisLimiter:
             self._counter(reservation.service_id, reservation.day, c) for c in reservation.channels
         ]
         try:
-            await self._release(keys=keys, args=[])
+            await self._release(keys=keys, args=[reservation.count])
         except RedisError as error:
             self._unavailable(error)
 
