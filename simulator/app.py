@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from simulator.api.text_guard import header_text
 from simulator.bulk_wiring import wire_bulk, wire_bulk_reads
 from simulator.config import Config, ConfigError
 from simulator.data import default_fixtures, simulation_rules
+from simulator.data_dir import claim_for_profile, kept_admin_token
 from simulator.delivery.callbacks import CallbackSender
 from simulator.delivery.dispatch import ProviderChain
 from simulator.delivery.provider_lane import ProviderLane
@@ -205,7 +205,7 @@ def _gateway_ctx(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG_KEY]
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        claim_for_profile(config.data_dir, config.profile)
         profile = load_profile(config)
         box = SecretBox(load_master_key(config.secret_key, config.data_dir))
         storage = await open_storage(
@@ -476,7 +476,7 @@ def _wire(
         inspection=storage.inspection,
         events=events,
         faults=faults,
-        admin_token=config.admin_token or secrets.token_urlsafe(24),
+        admin_token=config.admin_token or kept_admin_token(config.data_dir),
     )
     gateway.bulk, gateway.jobs = wire_bulk(
         config=config,

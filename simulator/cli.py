@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from simulator import __version__
 from simulator.cli_admin import add_admin_commands, run_admin_command
 from simulator.config import PROFILES, Config, ConfigError
-from simulator.fixtures import FixtureError
 from simulator.logging_setup import configure_logging
-
-if TYPE_CHECKING:
-    from aiohttp import web
 
 __all__ = ["main"]
 
@@ -67,53 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(config: Config) -> int:
     # imported here: admin commands should not pay for loading the whole server
-    from aiohttp import web
-
-    from simulator.app import create_app
+    from simulator.serving import serve
 
     # the SQLite threads hold the GIL in short bursts; a shorter switch interval keeps
     # the event loop from waiting up to 5 ms behind them (p99 latency, issue 4)
     sys.setswitchinterval(0.0005)
-    try:
-        import uvloop
-
-        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    except ImportError:
-        pass
-    app = create_app(config)
-    app.on_startup.append(_print_banner)
-    try:
-        web.run_app(
-            app,
-            host=config.host,
-            port=config.port,
-            print=None,
-            access_log=None,
-            handle_signals=True,
-        )
-    except (FixtureError, ConfigError) as error:
-        print(f"notify-sandbox: {error}", file=sys.stderr)
-        return 2
-    return 0
-
-
-async def _print_banner(app: web.Application) -> None:
-    from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
-    from simulator.app import FIXTURES_KEY
-
-    # cleanup contexts run before on_startup in aiohttp, so the gateway exists here
-    config = app[CONFIG_KEY]
-    gateway = app[GATEWAY_KEY]
-    fixtures = app[FIXTURES_KEY]
-    prefix = gateway.profile.key_prefix
-    lines = [f"Notify Sandbox ({gateway.profile.name}) on http://{config.host}:{config.port}"]
-    for service in fixtures.services:
-        mode = "trial" if service.restricted else "live"
-        lines.append(f"\nService {service.name} ({mode}) {service.id}")
-        for key in (k for k in fixtures.keys if k.service_id == service.id):
-            lines.append(f"  {key.key_type.value:<7} key  {key.full_key(prefix)}")
-        for template in (t for t in fixtures.templates if t.service_id == service.id):
-            lines.append(f"  {template.type.value:<7} template  {template.id}  {template.name}")
-    token_note = "" if config.admin_token else "  (generated; set SANDBOX_ADMIN_TOKEN to fix it)"
-    lines.append(f"\nAdmin token for /sandbox/v1: {gateway.admin_token}{token_note}")
-    print("\n".join(lines), flush=True)
+    return serve(config)

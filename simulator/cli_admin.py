@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeAlias
 
 from simulator.admin_client import AdminClient, AdminError
+from simulator.config import Config
+from simulator.data_dir import ADMIN_TOKEN_FILE, read_admin_token
 
 __all__ = ["add_admin_commands", "run_admin_command"]
 
@@ -17,7 +20,13 @@ Handler = Callable[[AdminClient, argparse.Namespace], Any]
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="sandbox URL (SANDBOX_URL, default http://127.0.0.1:6011)")
-    parser.add_argument("--admin-token", help="admin token (SANDBOX_ADMIN_TOKEN)")
+    parser.add_argument(
+        "--admin-token",
+        help="admin token (SANDBOX_ADMIN_TOKEN; default: the one `serve` kept in the data dir)",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, help="where `serve` kept its admin token (SANDBOX_DATA_DIR)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -173,9 +182,14 @@ def _compact(values: dict[str, Any]) -> dict[str, Any]:
 
 def run_admin_command(args: argparse.Namespace, env: dict[str, str]) -> int:
     url = args.url or env.get("SANDBOX_URL") or "http://127.0.0.1:6011"
-    token = args.admin_token or env.get("SANDBOX_ADMIN_TOKEN")
+    data_dir = args.data_dir or Path(env.get("SANDBOX_DATA_DIR") or Config().data_dir)
+    token = args.admin_token or env.get("SANDBOX_ADMIN_TOKEN") or read_admin_token(data_dir)
     if not token:
-        print("notify-sandbox: give --admin-token or set SANDBOX_ADMIN_TOKEN", file=sys.stderr)
+        print(
+            f"notify-sandbox: no admin token: none kept in {data_dir / ADMIN_TOKEN_FILE}; "
+            "give --admin-token, set SANDBOX_ADMIN_TOKEN or point --data-dir at the server's",
+            file=sys.stderr,
+        )
         return 2
     client = AdminClient(url, token)
     try:

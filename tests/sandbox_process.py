@@ -13,11 +13,26 @@ from pathlib import Path
 
 import requests
 
-__all__ = ["SandboxProcess", "free_port"]
+__all__ = ["SandboxProcess", "free_port", "run_module"]
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_FIXTURES = ROOT / "tests" / "fixtures" / "contract.yaml"
 ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+def run_module(
+    *argv: str, env: dict[str, str] | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    """`python -m simulator ...` in a new interpreter, as typed in a terminal, to its end."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *argv],
+        cwd=ROOT,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def free_port() -> int:
@@ -54,7 +69,8 @@ class SandboxProcess:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 15.0) -> SandboxProcess:
+    def start(self, timeout: float = 15.0, *, wait: bool = True) -> SandboxProcess:
+        """Start, then (unless `wait` is false) poll /_status until it answers 200."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {
             **os.environ,
@@ -77,7 +93,8 @@ class SandboxProcess:
         ]
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(command, cwd=self.cwd, env=env, stdout=log, stderr=log)
-        self._wait_ready(timeout)
+        if wait:
+            self._wait_ready(timeout)
         return self
 
     def _wait_ready(self, timeout: float) -> None:
@@ -93,6 +110,17 @@ class SandboxProcess:
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"sandbox not ready in {timeout}s:\n{self.log_path.read_text()}")
+
+    def wait_for_output(self, text: str, timeout: float = 15.0) -> str:
+        """What the process printed, once it holds `text` (a log file gives no other signal)."""
+        deadline = time.monotonic() + timeout
+        content = ""
+        while time.monotonic() < deadline:
+            content = self.log_path.read_text("utf-8", errors="replace")
+            if text in content:
+                return content
+            time.sleep(0.02)
+        raise AssertionError(f"{text!r} not printed within {timeout}s:\n{content}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

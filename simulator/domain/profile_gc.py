@@ -87,6 +87,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         phones=GC_PHONES,
         email_rules=GC_EMAIL_RULES,
         key_prefix="gcntfy-",
+        api_docs_url="https://documentation.notification.canada.ca/",
         builtin_auth_schemes=frozenset({"apikey-v1"}),
         lenient_auth_scheme=True,
         skip_keys_on_bad_algorithm=True,

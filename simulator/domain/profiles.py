@@ -47,6 +47,8 @@ class Profile:
     phones: PhoneRules = UK_PHONES
     email_rules: EmailRules = UK_EMAIL_RULES
     key_prefix: str = ""
+    # the real service's API documentation, named in the start-up banner
+    api_docs_url: str = "https://docs.notifications.service.gov.uk/"
     # -- auth (contract 1.3, 1.4)
     # schemes on whatever SANDBOX_AUTH_SCHEMES says (GC: "apikey-v1")
     builtin_auth_schemes: frozenset[str] = frozenset()

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from simulator.data_dir import read_or_create_private
 
 __all__ = ["SecretBox", "load_master_key"]
 
@@ -26,14 +27,10 @@ def load_master_key(configured: str | None, data_dir: Path) -> bytes:
             decoded = b""
         # any other string is stretched, so a passphrase works too
         return decoded if len(decoded) == 32 else hashlib.sha256(raw).digest()
-    path = data_dir / _KEY_FILE
-    if path.exists():
-        return base64.urlsafe_b64decode(path.read_bytes().strip())
-    key = secrets.token_bytes(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(base64.urlsafe_b64encode(key))
-    return key
+    kept = read_or_create_private(
+        data_dir / _KEY_FILE, lambda: base64.urlsafe_b64encode(secrets.token_bytes(32))
+    )
+    return base64.urlsafe_b64decode(kept.strip())
 
 
 class SecretBox:

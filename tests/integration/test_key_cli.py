@@ -7,18 +7,16 @@ A few runs go through `python -m simulator` as a user types it; the rest call th
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from simulator.cli import main
 from tests.integration.key_support import Admin, api_error, client, running_sandbox, send_sms
-from tests.sandbox_process import ADMIN_TOKEN, ROOT, SandboxProcess
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess, run_module
 
 ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z"
@@ -71,19 +69,6 @@ def cli(server: SandboxProcess, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(server, capsys)
 
 
-def run_module(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m simulator ...` in a new interpreter, as typed in a terminal."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *argv],
-        cwd=ROOT,
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-
-
 def key_line(key_id: str, key_type: str, status: str, name: str, used: str = "never used") -> str:
     return f"{key_id}  {key_type:<6}  {status:<7}  {name}  (last used: {used})"
 
@@ -120,10 +105,14 @@ def test_a_wrong_admin_token_is_a_clear_error_and_a_non_zero_exit(server: Sandbo
     assert done.stderr == "notify-sandbox: Invalid token: admin token not recognised\n"
 
 
-def test_no_admin_token_at_all_is_a_usage_error(server: SandboxProcess) -> None:
-    done = run_module("keys", "list", "x", "--url", server.base_url)
+def test_no_admin_token_at_all_is_a_usage_error(server: SandboxProcess, tmp_path: Path) -> None:
+    empty = tmp_path / "no-server-here"
+    done = run_module("keys", "list", "x", "--url", server.base_url, "--data-dir", str(empty))
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == "notify-sandbox: give --admin-token or set SANDBOX_ADMIN_TOKEN\n"
+    assert done.stderr == (
+        f"notify-sandbox: no admin token: none kept in {empty / 'admin-token'}; give "
+        "--admin-token, set SANDBOX_ADMIN_TOKEN or point --data-dir at the server's\n"
+    )
 
 
 # -- keys ---------------------------------------------------------------------------------------

@@ -152,7 +152,7 @@ def test_the_example_fixture_file(notify_sandbox):
     key = notify_sandbox.keys["example-test"]
     client = NotificationsAPIClient(key, base_url=notify_sandbox.base_url)
     template_id = notify_sandbox.template_ids["Appointment reminder"]
-    client.send_sms_notification("07700900465", template_id, {"date": "1 May", "time": "10am"})
+    client.send_sms_notification("07700900742", template_id, {"date": "1 May", "time": "10am"})
     assert "1 May at 10am" in notify_sandbox.wait_for_message(type="sms")["body"]
 """
 
