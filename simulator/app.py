@@ -54,6 +54,7 @@ from simulator.fixtures import (
     read_fixtures,
 )
 from simulator.gateway.auth import Authenticator
+from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
@@ -363,7 +364,14 @@ def _wire(
     )
     events = ChangeFeed()
     faults = FaultBook(random=random.random)
+    callback_health = CallbackHealth(
+        rules=profile.callback_suspension,
+        store=store,
+        clock=clock,
+        on_change=directory.invalidate,
+    )
     callback_sender = CallbackSender(
+        health=callback_health,
         store=storage.callbacks,
         directory=directory,
         clock=clock,
@@ -472,6 +480,7 @@ def _wire(
         limiter=limiter,
         callbacks=planner,
         callback_sender=callback_sender,
+        callback_health=callback_health,
         callback_store=storage.callbacks,
         inspection=storage.inspection,
         events=events,

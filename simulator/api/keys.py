@@ -19,6 +19,7 @@ from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
 from simulator.gateway.bulk import BulkService
 from simulator.gateway.bulk_reads import BulkReads
+from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
@@ -60,6 +61,7 @@ class Gateway:
     limiter: Limiter
     callbacks: CallbackPlanner
     callback_sender: CallbackSender
+    callback_health: CallbackHealth
     callback_store: CallbackStore
     inspection: InspectionView
     events: ChangeFeed

@@ -101,6 +101,17 @@ def _admin_routes(app: web.Application) -> None:
             web.get(service + "/callbacks", sandbox_callbacks.get_callbacks, allow_head=False),
             web.put(service + "/callbacks/{kind}", sandbox_callbacks.put_callback),
             web.delete(service + "/callbacks/{kind}", sandbox_callbacks.delete_callback),
+            web.get(
+                service + "/callbacks/{kind}/health",
+                sandbox_callbacks.get_callback_health,
+                allow_head=False,
+            ),
+            web.post(
+                service + "/callbacks/{kind}/health-check", sandbox_callbacks.post_health_check
+            ),
+            web.post(
+                service + "/callbacks/{kind}/suspend", sandbox_callbacks.post_suspend_callback
+            ),
             web.post(service + "/inbound-sms", sandbox_callbacks.post_inbound_sms),
             web.get(service + "/team", s.list_team, allow_head=False),
             web.post(service + "/team", s.add_team_member),

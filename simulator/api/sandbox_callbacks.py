@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from typing import Any
 
 from aiohttp import web
 
@@ -12,6 +13,7 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
 from simulator.api.presenters import format_time, received_text_body
 from simulator.api.sandbox_services import admin_body
+from simulator.domain.callback_health import SUSPENDED, SUSPENDED_AT, is_suspended
 from simulator.domain.callbacks import CALLBACK_KINDS, check_callback_settings
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.models import ReceivedText, Service
@@ -19,9 +21,12 @@ from simulator.domain.recipients import normalise_phone_for_matching
 
 __all__ = [
     "delete_callback",
+    "get_callback_health",
     "get_callbacks",
     "notification_callbacks",
+    "post_health_check",
     "post_inbound_sms",
+    "post_suspend_callback",
     "put_callback",
 ]
 
@@ -33,16 +38,33 @@ def _kind(request: web.Request) -> str:
     return kind
 
 
-def _masked(settings: dict[str, str]) -> dict[str, str]:
+def _masked(settings: dict[str, str], *, suspendable: bool = False) -> dict[str, Any]:
     token = settings["bearer_token"]
-    return {"url": settings["url"], "bearer_token": f"{token[:2]}{'*' * (len(token) - 2)}"}
+    shown: dict[str, Any] = {
+        "url": settings["url"],
+        "bearer_token": f"{token[:2]}{'*' * (len(token) - 2)}",
+    }
+    if suspendable:  # GC's ServiceCallbackApi.serialize shows both
+        shown["is_suspended"] = is_suspended(settings)
+        shown["suspended_at"] = settings.get(SUSPENDED_AT)
+    return shown
+
+
+def _suspendable(request: web.Request, kind: str) -> bool:
+    rules = request.app[GATEWAY_KEY].callback_health.rules
+    return rules is not None and kind in rules.kinds
 
 
 async def get_callbacks(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
     service = await gateway.service_admin.service(request.match_info["service_id"])
-    return json_response({kind: _masked(v) for kind, v in service.callbacks.items()})
+    return json_response(
+        {
+            kind: _masked(v, suspendable=_suspendable(request, kind))
+            for kind, v in service.callbacks.items()
+        }
+    )
 
 
 async def put_callback(request: web.Request) -> web.Response:
@@ -57,13 +79,67 @@ async def put_callback(request: web.Request) -> web.Response:
         guard=gateway.callback_sender.guard,
     )
     service = await gateway.service_admin.service(request.match_info["service_id"])
+    # a change of URL or token does not lift a suspension: in GC only support does
+    kept = {
+        k: v for k, v in service.callbacks.get(kind, {}).items() if k in (SUSPENDED, SUSPENDED_AT)
+    }
     callbacks = {
         **service.callbacks,
-        kind: {"url": settings.url, "bearer_token": settings.bearer_token},
+        kind: {"url": settings.url, "bearer_token": settings.bearer_token, **kept},
     }
     await gateway.store.save_service(replace(service, callbacks=callbacks))
     gateway.directory.invalidate(service.id)
-    return json_response({kind: _masked(callbacks[kind])})
+    suspendable = _suspendable(request, kind)
+    if suspendable:  # GC pings a callback that is set up or changed
+        gateway.callback_sender.check_health_soon(
+            service.id, kind, settings.url, settings.bearer_token
+        )
+    return json_response({kind: _masked(callbacks[kind], suspendable=suspendable)})
+
+
+async def post_suspend_callback(request: web.Request) -> web.Response:
+    """GC's suspend-callback admin route: ``{"suspend_unsuspend": true|false}``."""
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    kind = _kind(request)
+    if not _suspendable(request, kind):
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    body = await admin_body(request)
+    suspend = body.get("suspend_unsuspend")
+    if not isinstance(suspend, bool):
+        raise BadRequestError("suspend_unsuspend must be true or false")
+    service_id = request.match_info["service_id"]
+    await gateway.service_admin.service(service_id)
+    updated = await gateway.callback_health.set_suspended(service_id, kind, suspend)
+    if updated is None:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    return json_response({kind: _masked(updated.callbacks[kind], suspendable=True)})
+
+
+async def post_health_check(request: web.Request) -> web.Response:
+    """Send GC's health-check ping now and say how it went (GC's response-time test)."""
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    kind = _kind(request)
+    service = await gateway.service_admin.service(request.match_info["service_id"])
+    settings = service.callbacks.get(kind)
+    if settings is None:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    result = await gateway.callback_sender.check_health(
+        service.id, kind, settings["url"], settings["bearer_token"]
+    )
+    return json_response({"health_check": result})
+
+
+async def get_callback_health(request: web.Request) -> web.Response:
+    """Suspension, recent failures and the last health check of one callback."""
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    kind = _kind(request)
+    service = await gateway.service_admin.service(request.match_info["service_id"])
+    if kind not in service.callbacks:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    return json_response(gateway.callback_health.view(service, kind))
 
 
 async def delete_callback(request: web.Request) -> web.Response:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 import structlog
@@ -23,9 +25,11 @@ from simulator.delivery.callback_target import (
     pin_target,
     system_resolver,
 )
+from simulator.domain.callback_health import HEALTH_CHECK_PAYLOAD
 from simulator.domain.callbacks import AddressGuard, retry_delay
 from simulator.domain.clock import Clock
 from simulator.domain.ports import CallbackStore, DueCallback
+from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.directory import ServiceDirectory
 
 __all__ = ["CallbackSender"]
@@ -48,7 +52,9 @@ class CallbackSender:
         timeout: float = 5.0,
         poll_seconds: float = 0.5,
         resolver: Resolver = system_resolver,
+        health: CallbackHealth | None = None,
     ) -> None:
+        self._health = health
         self._store = store
         self._directory = directory
         self._clock = clock
@@ -138,29 +144,77 @@ class CallbackSender:
             response = await self._post(target, settings["bearer_token"], callback)
         except TargetRefused as refused:
             await self._finish(callback, "failed", None, str(refused))
+            await self._failed(callback)
             return
         except TargetUnresolved as error:
             await self._retry_or_fail(callback, str(error))
+            await self._failed(callback)
             return
         except httpx.HTTPError as error:
             await self._retry_or_fail(callback, f"{type(error).__name__}")
+            await self._failed(callback)
             return
         if response.is_success:
             self.sent += 1
             await self._finish(callback, "delivered", None, None)
-        elif response.status_code >= 500 or response.status_code == 429:
+            return
+        if response.status_code >= 500 or response.status_code == 429:
             await self._retry_or_fail(callback, f"HTTP {response.status_code}")
         else:
             await self._finish(callback, "failed", None, f"HTTP {response.status_code}")
+        await self._failed(callback)
+
+    async def _failed(self, callback: DueCallback) -> None:
+        """Every failed attempt counts towards GC's suspension (25 in 5 minutes)."""
+        if self._health is not None:
+            await self._health.failed(callback.service_id, callback.kind)
+
+    def check_health_soon(self, service_id: str, kind: str, url: str, token: str) -> None:
+        """GC's health-check ping, sent in the background (callbacks set up or changed)."""
+
+        async def ping() -> None:
+            await self.check_health(service_id, kind, url, token)
+
+        task = asyncio.get_running_loop().create_task(ping())
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def check_health(
+        self, service_id: str, kind: str, url: str, token: str
+    ) -> dict[str, Any]:
+        """POST ``{"health_check": "true"}`` once, without retries; what happened, how fast."""
+        started = time.monotonic()
+        result: dict[str, Any] = {"status_code": None, "error": None}
+        try:
+            target = await pin_target(url, self._guard, self._resolver)
+            response = await self._send(target, token, HEALTH_CHECK_PAYLOAD)
+            result["status_code"] = response.status_code
+        except (TargetRefused, TargetUnresolved) as error:
+            result["error"] = str(error)
+        except httpx.HTTPError as error:
+            result["error"] = type(error).__name__
+        status = result["status_code"]
+        result["ok"] = status is not None and 200 <= status < 300
+        result["response_time_ms"] = round((time.monotonic() - started) * 1000, 1)
+        result["checked_at"] = self._clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        if self._health is not None:
+            self._health.record_check(service_id, kind, result)
+        log.info("callback_health_check", service_id=service_id, kind=kind, ok=result["ok"])
+        return result
 
     async def _post(
         self, target: PinnedTarget, token: str, callback: DueCallback
+    ) -> httpx.Response:
+        return await self._send(target, token, callback.payload)
+
+    async def _send(
+        self, target: PinnedTarget, token: str, payload: dict[str, Any]
     ) -> httpx.Response:
         assert self._client is not None
         extensions = {"sni_hostname": target.sni_hostname} if target.sni_hostname else None
         return await self._client.post(
             target.url,
-            json=callback.payload,
+            json=payload,
             headers={
                 "Host": target.host_header,
                 "Content-Type": "application/json",

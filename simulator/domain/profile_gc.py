@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from simulator.domain.allowances import Allowance, AllowancePlan
 from simulator.domain.attachments import AttachmentRules
+from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
 from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages_gc import (
@@ -118,6 +119,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         extra_permissions=frozenset({"upload_document"}),
         extra_limits=frozenset({"email_annual", "sms_annual"}),
         bulk=BulkRules(texts=GC_BULK_TEXTS),
+        callback_suspension=SuspensionRules(),
         manage_templates=ManageTemplateRules(
             texts=GC_MANAGE_TEMPLATE_TEXTS, categories=GC_TEMPLATE_CATEGORIES
         ),

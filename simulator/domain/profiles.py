@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from simulator.domain.allowances import AllowancePlan
 from simulator.domain.attachments import AttachmentRules
+from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
 from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages import UK_MESSAGES, Messages
@@ -105,6 +106,8 @@ class Profile:
     # -- GC-only routes (contract 3.9, 3.10); None: the route-level 404, as in GOV.UK
     bulk: BulkRules | None = None  # POST /v2/notifications/bulk
     manage_templates: ManageTemplateRules | None = None  # /v2/manage-template
+    # GC suspends a service's callbacks after repeated failures; None: never (GOV.UK)
+    callback_suspension: SuspensionRules | None = None
     # GET /v2/openapi-<language>: the spec file for each language, in simulator/data/openapi/
     openapi_specs: Mapping[str, str] | None = None
 

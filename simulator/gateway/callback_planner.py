@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from simulator.domain.callback_health import is_suspended
 from simulator.domain.callbacks import (
     CallbackRecord,
     delivery_status_payload,
@@ -39,7 +40,10 @@ class CallbackPlanner:
 
     async def _configured(self, service_id: str, kind: str) -> bool:
         entry = await self._directory.entry(service_id)
-        return entry is not None and kind in entry.service.callbacks
+        if entry is None or kind not in entry.service.callbacks:
+            return False
+        # GC queues nothing for a suspended callback (app/notifications/callbacks.py)
+        return not is_suspended(entry.service.callbacks[kind])
 
     async def for_status(
         self, n: Notification, status: Status, at: datetime, sent_at: datetime | None

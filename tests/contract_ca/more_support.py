@@ -18,6 +18,8 @@ MORE_FIXTURES = ROOT / "tests" / "fixtures" / "contract_ca_more.yaml"
 
 LIVE = "c1111111-1111-4111-8111-111111111111"
 OTHER = "c2222222-2222-4222-8222-222222222222"
+CALLBACKS = "c3333333-3333-4333-8333-333333333333"
+CALLBACKS_SMS = "c3333333-3333-4333-8333-3333333333d1"  # "Hi"
 SMS = "c1111111-1111-4111-8111-1111111111d1"  # "Hello ((name))", prefixed "More Live: "
 EMAIL = "c1111111-1111-4111-8111-1111111111d2"
 
@@ -26,6 +28,7 @@ _KEYS = {
     "live": ("more-live", LIVE, "c1111111-1111-4111-8111-1111111111c2"),
     "plain": ("more-plain", LIVE, "c1111111-1111-4111-8111-1111111111c3"),
     "other": ("other-test", OTHER, "c2222222-2222-4222-8222-2222222222c1"),
+    "callbacks": ("callbacks-test", CALLBACKS, "c3333333-3333-4333-8333-3333333333c1"),
 }
 KEYS = {label: f"gcntfy-{n}-{sid}-{secret}" for label, (n, sid, secret) in _KEYS.items()}
 
