@@ -34,7 +34,11 @@ def more_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxPr
     process = SandboxProcess(
         tmp_path_factory.mktemp("ca-more"),
         fixtures=ROOT / "tests" / "fixtures" / "contract_ca_more.yaml",
-        env={"SANDBOX_PROFILE": "ca", "SANDBOX_CALLBACKS_ALLOW_HTTP": "true"},
+        env={
+            "SANDBOX_PROFILE": "ca",
+            "SANDBOX_CALLBACKS_ALLOW_HTTP": "true",
+            "SANDBOX_CALLBACKS_ALLOW_ADDRESSES": "127.0.0.1",
+        },
     ).start()
     yield process
     process.stop()
