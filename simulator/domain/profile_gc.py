@@ -20,6 +20,7 @@ from simulator.domain.messages_gc import (
     GC_STATUS_DESCRIPTIONS,
 )
 from simulator.domain.models import Status
+from simulator.domain.phone_network import PhoneNetworkRules
 from simulator.domain.phones_na import GC_PHONES
 from simulator.domain.profiles import Profile
 from simulator.domain.recipients import GC_EMAIL_RULES
@@ -43,6 +44,7 @@ GC_SEND_STEPS = (
     "senders",
     "recipient",
     "documents",
+    "phone_network",  # last: only a send that will be stored takes a place
 )
 
 
@@ -120,6 +122,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         extra_limits=frozenset({"email_annual", "sms_annual"}),
         bulk=BulkRules(texts=GC_BULK_TEXTS),
         callback_suspension=SuspensionRules(),
+        phone_network=PhoneNetworkRules(),
         manage_templates=ManageTemplateRules(
             texts=GC_MANAGE_TEMPLATE_TEXTS, categories=GC_TEMPLATE_CATEGORIES
         ),

@@ -15,6 +15,7 @@ from simulator.domain.jobs import BulkRules
 from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
+from simulator.domain.phone_network import PhoneNetworkRules
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
 from simulator.domain.recipients import UK_EMAIL_RULES, EmailRules
 from simulator.domain.simulation import SimulationRules
@@ -108,6 +109,8 @@ class Profile:
     manage_templates: ManageTemplateRules | None = None  # /v2/manage-template
     # GC suspends a service's callbacks after repeated failures; None: never (GOV.UK)
     callback_suspension: SuspensionRules | None = None
+    # the phone networks' hourly limits per recipient, as GC documents them; None: not modelled
+    phone_network: PhoneNetworkRules | None = None
     # GET /v2/openapi-<language>: the spec file for each language, in simulator/data/openapi/
     openapi_specs: Mapping[str, str] | None = None
 

@@ -32,6 +32,7 @@ from simulator.domain.models import (
     Status,
     Template,
 )
+from simulator.domain.phone_network import CARRIER_BLOCKED
 from simulator.domain.ports import Limiter, NotificationStore, RateDecision, Reservation
 from simulator.domain.profiles import Profile
 from simulator.domain.sanitise_content import sanitise_personalisation
@@ -42,6 +43,7 @@ from simulator.gateway.auth import Principal
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.content import ContentChecks, Rendered
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.phone_network import PhoneNetworkLimits
 from simulator.gateway.recipient_checks import Recipient, RecipientChecks
 from simulator.gateway.send_a_file import link_files
 from simulator.gateway.send_faults import apply_faults
@@ -82,6 +84,7 @@ class _Send:
     reply_to: str | None = None
     recipient: Recipient | None = None
     sanitised: dict[str, Any] = field(default_factory=dict)
+    carrier_blocked: bool = False  # over the phone networks' hourly limits (GC)
 
     @property
     def service(self) -> Service:
@@ -122,6 +125,10 @@ class SendService:
             limiter=limiter,
             clock=clock,
             on_key_event=on_key_event or (lambda key, event, detail: None),
+        )
+        rules = profile.phone_network
+        self._phone_network = (
+            PhoneNetworkLimits(rules=rules, limiter=limiter, clock=clock) if rules else None
         )
         self._content = ContentChecks(profile, directory)
         self._recipients = RecipientChecks(profile)
@@ -167,6 +174,24 @@ class SendService:
         if errors:
             raise ValidationError([e.message for e in errors])
         ctx.personalisation = dict(ctx.data.get("personalisation") or {})
+
+    async def _step_phone_network(self, ctx: _Send) -> None:
+        """GC: the networks block a text over their hourly limits; the send is still accepted."""
+        recipient, rendered = ctx.recipient, ctx.rendered
+        if (
+            self._phone_network is None
+            or ctx.type is not NotificationType.SMS
+            or ctx.principal.key.key_type is KeyType.TEST
+            or recipient is None
+            or recipient.simulated
+            or rendered is None
+        ):
+            return
+        taken = await self._phone_network.take(recipient.normalised, rendered.body)
+        if taken is None:
+            ctx.carrier_blocked = True
+        else:
+            ctx.reservations.append(taken)  # given back if the send fails after this
 
     async def _step_files(self, ctx: _Send) -> None:
         rules = self._profile.attachments
@@ -371,6 +396,9 @@ class SendService:
         # kept for every key type: the inspection API renders the email HTML from it
         notification.personalisation = ctx.personalisation
         self._plan(notification, ctx.forced)
+        if ctx.carrier_blocked:  # handed to the provider, then blocked by the network
+            notification.planned_status = Status.PERMANENT_FAILURE
+            notification.status_detail = CARRIER_BLOCKED
         return notification
 
     def _plan(self, notification: Notification, forced: FaultRule | None) -> None:

@@ -1,0 +1,67 @@
+"""The phone networks' hourly limits that GC documents (GC-DOCS src/en/limits.md): to one
+number, 20 texts with the same content or 100 in all. GC accepts such sends; the networks
+block them, so they end `permanent-failure` with the carrier's words. Sends and reads go
+through the official client.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.contract_ca.bulk_support import wait_for
+from tests.contract_ca.more_support import SMS, client
+from tests.sandbox_process import SandboxProcess
+
+FINAL = {"delivered", "permanent-failure", "temporary-failure", "technical-failure"}
+
+
+@pytest.fixture(scope="module")
+def base(more_sandbox: SandboxProcess) -> str:
+    return more_sandbox.base_url
+
+
+def _final(base: str, notification_id: str) -> dict[str, Any]:
+    live = client(base, "live")
+    return wait_for(
+        lambda: (
+            n if (n := live.get_notification_by_id(notification_id))["status"] in FINAL else None
+        )
+    )
+
+
+def _send(base: str, number: str, name: str, key: str = "live") -> str:
+    return client(base, key).send_sms_notification(number, SMS, {"name": name})["id"]
+
+
+def test_the_21st_identical_text_in_an_hour_is_blocked_by_the_network(base: str) -> None:
+    number = "+16135550161"
+    ids = [_send(base, number, "Same") for _ in range(21)]
+    allowed = _final(base, ids[19])
+    assert (allowed["status"], allowed["provider_response"]) == ("delivered", None)
+    blocked = _final(base, ids[20])
+    assert (blocked["status"], blocked["provider_response"], blocked["status_description"]) == (
+        "permanent-failure",
+        "Blocked as spam by phone carrier",
+        "No such number",
+    )
+    # other words to the same number still go, up to 100 in all
+    assert _final(base, _send(base, number, "Other"))["status"] == "delivered"
+
+
+def test_the_101st_text_in_an_hour_is_blocked_whatever_it_says(base: str) -> None:
+    number = "+16135550162"
+    ids = [_send(base, number, f"N{i}") for i in range(101)]
+    assert _final(base, ids[99])["status"] == "delivered"
+    assert _final(base, ids[100])["provider_response"] == "Blocked as spam by phone carrier"
+
+
+def test_test_keys_never_reach_a_network(base: str) -> None:
+    number = "+16135550163"
+    ids = [_send(base, number, "Same", key="test") for _ in range(21)]
+    test = client(base, "test")
+    last = wait_for(
+        lambda: n if (n := test.get_notification_by_id(ids[20]))["status"] in FINAL else None
+    )
+    assert last["status"] == "delivered"
