@@ -35,7 +35,7 @@ from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.callbacks import AddressGuard
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
-from simulator.domain.models import ApiKey, Service
+from simulator.domain.models import ApiKey
 from simulator.domain.phone_rules import phone_error_text
 from simulator.domain.ports import InspectionView, Limiter, Store
 from simulator.domain.profile_gc import gc_profile
@@ -58,6 +58,7 @@ from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
+from simulator.gateway.fixture_merge import FixtureMemory, merge_service
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
@@ -525,15 +526,6 @@ def _on_clock_moved(
     return moved
 
 
-async def _merged(store: Store, service: Service, declared: dict[str, frozenset[str]]) -> Service:
-    """The file wins for what it states; admin changes to anything else survive a restart."""
-    stored = await store.get_service(service.id)
-    if stored is None:
-        return service
-    fields = declared.get(service.id, frozenset())
-    return replace(stored, **{name: getattr(service, name) for name in fields})
-
-
 async def _load_fixtures(
     config: Config, store: Store, clock: SandboxClock, profile: Profile
 ) -> LoadedFixtures:
@@ -542,10 +534,15 @@ async def _load_fixtures(
     )
     defaults = ServiceDefaults(profile.default_rate_limit, profile.prefix_sms_default)
     merged = LoadedFixtures()
+    memory = FixtureMemory(config.data_dir)
     for path in paths:
         loaded = read_fixtures(path, clock, defaults)
         for service in loaded.services:
-            await store.save_service(await _merged(store, service, loaded.declared))
+            stated = loaded.stated.get(service.id, {})
+            changed = memory.changed_fields(service.id, stated)
+            stored = await store.get_service(service.id)
+            await store.save_service(merge_service(service, stored, changed))
+            memory.remember(service.id, stated)
         existing = {k.id for s in loaded.services for k in await store.get_keys(s.id)}
         for key in loaded.keys:
             if key.id not in existing:  # a revoked fixture key stays revoked across restarts
@@ -559,4 +556,5 @@ async def _load_fixtures(
         merged.templates += loaded.templates
         merged.received_texts += loaded.received_texts
         merged.faults += loaded.faults
+    memory.save()
     return merged

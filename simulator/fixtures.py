@@ -63,8 +63,8 @@ class LoadedFixtures:
     templates: list[Template] = field(default_factory=list)
     received_texts: list[ReceivedText] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
-    # service id -> the Service fields the file states; others keep their stored values
-    declared: dict[str, frozenset[str]] = field(default_factory=dict)
+    # service id -> the Service fields the file states, with the values as written
+    stated: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 _SERVICE_FIELDS = frozenset(
@@ -176,7 +176,7 @@ def _read_service(
         },
     )
     loaded.services.append(service)
-    loaded.declared[service.id] = frozenset(raw) & _SERVICE_FIELDS
+    loaded.stated[service.id] = {name: raw[name] for name in _SERVICE_FIELDS if name in raw}
     for key in raw.get("api_keys", ()):
         loaded.keys.append(_read_key(service_id, key, now))
     for template in raw.get("templates", ()):
