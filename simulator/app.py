@@ -37,7 +37,7 @@ from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
 from simulator.domain.models import ApiKey
 from simulator.domain.phone_rules import phone_error_text
-from simulator.domain.ports import InspectionView, Limiter, Store
+from simulator.domain.ports import FileStore, InspectionView, Limiter, Store
 from simulator.domain.profile_gc import gc_profile
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
@@ -67,6 +67,7 @@ from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.template_management import TemplateManagement
+from simulator.letter_wiring import wire_letters
 from simulator.limits.memory import InMemoryLimiter
 from simulator.limits.redis_limiter import RedisLimiter
 from simulator.providers.registry import (
@@ -234,7 +235,7 @@ def _gateway_ctx(
             background.every(2.0, _day_counter_saver(store, limiter, gateway), "day-counters")
             background.every(
                 config.retention_sweep_seconds,
-                _sweeper(store, storage.inspection, clock),
+                _sweeper(store, storage.inspection, storage.files, clock),
                 "retention",
             )
             yield
@@ -331,7 +332,7 @@ class _KeyEventWriter:
 
 
 def _sweeper(
-    store: Store, inspection: InspectionView, clock: SandboxClock
+    store: Store, inspection: InspectionView, files: FileStore, clock: SandboxClock
 ) -> Callable[[], Awaitable[int]]:
     async def sweep() -> int:
         # GET already hides rows past each service's retention; this bounds storage
@@ -339,6 +340,8 @@ def _sweeper(
         for service in await store.list_services():
             cutoff = clock.now() - timedelta(days=service.data_retention_days)
             removed += await inspection.purge_service_before(service.id, cutoff)
+        # kept files carry their own expiry (a letter's PDF: its service's retention)
+        await files.delete_expired_files(clock.now())
         return removed
 
     return sweep
@@ -399,12 +402,24 @@ def _wire(
         sms_in_flight=profile.sms_hand_off_status,
         language_blocks=profile.language_blocks,
     )
+    letters, dispatch = wire_letters(
+        config=config,
+        profile=profile,
+        clock=clock,
+        store=store,
+        files=storage.files,
+        directory=directory,
+        callbacks=planner,
+        on_scheduled=on_scheduled,
+        on_callback_queued=callback_sender.notify_due,
+        others=lane,
+    )
     worker = DeliveryWorker(
         store=store,
         clock=clock,
         timing=config.timing,
         rules=profile.simulation,
-        dispatch=lane,
+        dispatch=dispatch,
         poll_seconds=config.worker_poll_seconds,
         lease_seconds=claim_lease(config),
         callbacks=planner,
@@ -487,6 +502,7 @@ def _wire(
         events=events,
         faults=faults,
         admin_token=config.admin_token or kept_admin_token(config.data_dir),
+        letters=letters,
     )
     gateway.bulk, gateway.jobs = wire_bulk(
         config=config,

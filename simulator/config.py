@@ -112,6 +112,14 @@ class Config:
     # SANDBOX_CLAIM_LEASE_SECONDS: how long a worker holds a notification it is handing over
     # (the lease is stretched to the provider chain's worst case when that is longer)
     claim_lease_seconds: float = 120.0
+    # SANDBOX_LETTER_PDF_DELAY: seconds before a templated letter's PDF can be fetched
+    letter_pdf_delay: float = 2.0
+    # SANDBOX_LETTER_DELIVERY_DELAY: seconds a team or live letter shows `accepted` at the
+    # print outbox before `received`
+    letter_delivery_delay: float = 5.0
+    # SANDBOX_PUBLIC_BASE_URL: where users reach this sandbox (send-a-file download links);
+    # default http://<host>:<port>
+    public_base_url: str | None = None
     # SANDBOX_CONFIG: a TOML file with [[providers]] tables (and any setting above);
     # SANDBOX_PROVIDERS: the same list as JSON
     providers: tuple[ProviderSettings, ...] = ()
@@ -176,6 +184,8 @@ class Config:
                 raise ConfigError(
                     f"callbacks_allow_addresses: {address!r} is not an address"
                 ) from error
+        if self.letter_pdf_delay < 0 or self.letter_delivery_delay < 0:
+            raise ConfigError("letter delays must not be negative")
 
     def with_overrides(self, **overrides: Any) -> Config:
         clean = {k: _coerce(k, v) for k, v in overrides.items() if v is not None}
@@ -198,6 +208,9 @@ _SIMPLE_FIELDS = {
     "email_domain": str,
     "retention_sweep_seconds": float,
     "worker_poll_seconds": float,
+    "letter_pdf_delay": float,
+    "letter_delivery_delay": float,
+    "public_base_url": str,
     "dispatch_attempts": int,
     "dispatch_base_delay": float,
     "fixtures": tuple,

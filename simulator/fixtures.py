@@ -119,8 +119,16 @@ def load_rules(
         for address, value in {**outcomes.get("email", {}), **extras.get("email", {})}.items()
     }
     smoke_sms = [normalise_phone(str(n)) or str(n) for n in smoke.get("sms", ())]
+    letters = {
+        str(line): _outcome(value if isinstance(value, Mapping) else {"status": value})
+        for line, value in extras.get("letter", {}).items()
+    }
     return SimulationRules.build(
-        sms=sms, emails=emails, smoke_sms=smoke_sms, smoke_emails=smoke.get("email", ())
+        sms=sms,
+        emails=emails,
+        smoke_sms=smoke_sms,
+        smoke_emails=smoke.get("email", ()),
+        letters=letters,
     )
 
 

@@ -26,6 +26,7 @@ from simulator.gateway.events import ChangeFeed
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
+from simulator.gateway.letters import LetterService
 from simulator.gateway.reads import ReadService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
@@ -72,6 +73,8 @@ class Gateway:
     jobs: JobRunner | None = None
     bulk_reads: BulkReads | None = None  # GET and DELETE /v2/notifications/bulk
     template_management: TemplateManagement | None = None  # /v2/manage-template
+    # letters (contract 3.3); None where the profile has none
+    letters: LetterService | None = None
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from simulator.api.letter_presenters import letter_fields
 from simulator.domain import templating
 from simulator.domain.models import (
     KeyType,
@@ -132,7 +133,9 @@ def notification_body(
     }
     if profile is None or profile.unsubscribe_links:
         body["one_click_unsubscribe_url"] = n.unsubscribe_url
-    if profile is None or profile.cost_data:
+    if n.type is NotificationType.LETTER and profile is not None and profile.letters:
+        body.update(letter_fields(n, profile.letters, format_time))
+    elif profile is None or profile.cost_data:
         body.update(_cost(n, sms_rate))
     if profile is not None and profile.status_descriptions is not None:
         body["status_description"] = status_description(n, profile.status_descriptions)

@@ -15,6 +15,7 @@ from simulator.api import (
     sandbox_services,
     sandbox_usage,
     status,
+    v2_letters,
     v2_notifications,
     v2_received,
     v2_templates,
@@ -30,6 +31,11 @@ def _v2_routes() -> list[web.RouteDef]:
         web.get(
             "/v2/notifications/{notification_id}",
             v2_notifications.get_notification,
+            allow_head=False,
+        ),
+        web.get(
+            "/v2/notifications/{notification_id}/pdf",
+            v2_letters.get_letter_pdf,
             allow_head=False,
         ),
         web.get("/v2/template/{template_id}", v2_templates.get_template, allow_head=False),

@@ -30,7 +30,7 @@ __all__ = ["delete_messages", "get_message", "get_messages"]
 _MAX_LIMIT = 1000
 _MAX_WAIT = 60.0
 _CHOICES = {
-    "type": {"sms", "email"},
+    "type": {"sms", "email", "letter"},
     "key_type": {"test", "team", "normal"},
 }
 

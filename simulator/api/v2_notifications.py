@@ -13,6 +13,7 @@ from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
 from simulator.api.v2_auth import authenticate, remember_rate, url_root, v2_query, v2_query_pairs
 from simulator.api.v2_bulk import job_body
+from simulator.api.v2_letters import post_letter
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
 from simulator.domain.models import NotificationType
 from simulator.domain.profiles import Profile
@@ -42,6 +43,9 @@ async def post_notification(request: web.Request) -> web.Response:
         admission = await gateway.sender.admit(principal, type_name)
         remember_rate(request, admission.rate)
     try:
+        if type_name == "letter" and gateway.letters is not None:
+            body = await _read_body(request, profile)
+            return await post_letter(request, principal, body)
         if profile.admit_before_body:
             notification_type = _sendable(type_name, profile)
             body = await read_v2_body(request, profile)

@@ -77,8 +77,13 @@ def _preview(
     else:
         body = email_render.email_body(template.body, personalisation)
         subject = email_render.email_subject(template.subject or "", personalisation)
-        html = email_render.email_html(
-            template.body, personalisation, language_blocks=language_blocks
+        # a letter's preview has no html (LetterPrintTemplate has no html_body)
+        html = (
+            None
+            if template.type is NotificationType.LETTER
+            else email_render.email_html(
+                template.body, personalisation, language_blocks=language_blocks
+            )
         )
     return {
         "id": template.id,

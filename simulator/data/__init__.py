@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-__all__ = ["default_fixtures", "openapi_document", "simulation_rules"]
+__all__ = ["countries", "default_fixtures", "openapi_document", "simulation_rules"]
 
 
 def simulation_rules(profile: str) -> Traversable:
@@ -27,3 +27,9 @@ def default_fixtures(filename: str) -> Traversable:
 def openapi_document(filename: str) -> Traversable:
     """An OpenAPI document served at /v2/openapi-<language>."""
     return files(__name__).joinpath("openapi", filename)
+
+
+def countries() -> Traversable:
+    """Country names for addresses, Royal Mail's European zone and UK postcode areas
+    (derived from notifications-utils' country data)."""
+    return files(__name__).joinpath("countries.json")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from simulator.config import SimulatorTiming
-from simulator.domain.models import Notification, NotificationType, Status
+from simulator.domain.models import KeyType, Notification, NotificationType, Status
 from simulator.domain.ports import Transition
 from simulator.domain.simulation import MagicOutcome
 
@@ -21,6 +21,8 @@ def next_simulated_step(
     sms_in_flight: Status | None = None,
 ) -> Transition | None:
     """``sms_in_flight``: the status every SMS shows once handed off (GC: sent)."""
+    if n.status is Status.PENDING_VIRUS_CHECK:
+        return _after_virus_scan(n, now)
     if n.status is Status.CREATED:
         return _hand_off(n, outcome, timing, now, sms_in_flight)
     if n.status in (Status.SENDING, Status.SENT, Status.PENDING):
@@ -56,3 +58,12 @@ def _hand_off(
         next_action_at=now + timedelta(seconds=delay),
         set_sent_at=True,
     )
+
+
+def _after_virus_scan(n: Notification, now: datetime) -> Transition:
+    """A precompiled letter, scanned: test keys end at once (as Notify's sanitise task marks
+    them delivered); other keys go on to the print outbox unless a failure was planned."""
+    if n.key_type is KeyType.TEST or n.planned_status not in (None, Status.DELIVERED):
+        final = n.planned_status or Status.DELIVERED
+        return Transition(n.id, n.status, final, now, next_action_at=None)
+    return Transition(n.id, n.status, Status.CREATED, now, next_action_at=now)

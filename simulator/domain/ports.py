@@ -5,8 +5,8 @@ versionadded:: 0.1.0
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -32,6 +32,7 @@ __all__ = [
     "InspectionRow",
     "InspectionView",
     "JobStore",
+    "FileStore",
     "Limiter",
     "ListQuery",
     "MessageQuery",
@@ -41,6 +42,7 @@ __all__ = [
     "Reservation",
     "Store",
     "StoreStats",
+    "StoredFile",
     "Transition",
 ]
 
@@ -312,3 +314,29 @@ class Limiter(Protocol):
     async def usage(self, service_id: str, day: str) -> dict[str, int]: ...
     async def seed(self, service_id: str, day: str, counts: dict[str, int]) -> None: ...
     async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """Bytes kept for a notification: a letter PDF, a document to download, an attachment."""
+
+    id: str
+    kind: str  # "letter-pdf", "document", "attachment"
+    service_id: str
+    content: bytes
+    created_at: datetime
+    notification_id: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    expires_at: datetime | None = None
+
+
+class FileStore(Protocol):
+    """versionadded: issue 14."""
+
+    async def put_file(self, file: StoredFile) -> None:
+        """Insert, or replace the file of the same kind and id."""
+        ...
+
+    async def get_file(self, kind: str, file_id: str) -> StoredFile | None: ...
+    async def files_for(self, notification_id: str) -> list[StoredFile]: ...
+    async def delete_expired_files(self, now: datetime) -> int: ...

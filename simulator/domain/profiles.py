@@ -13,6 +13,7 @@ from simulator.domain.attachments import AttachmentRules
 from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
 from simulator.domain.manage_template import ManageTemplateRules
+from simulator.domain.letters import LetterRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
 from simulator.domain.phone_network import PhoneNetworkRules
@@ -113,7 +114,9 @@ class Profile:
     phone_network: PhoneNetworkRules | None = None
     # GET /v2/openapi-<language>: the spec file for each language, in simulator/data/openapi/
     openapi_specs: Mapping[str, str] | None = None
+    # letters (contract 3.3); None: letters are off, answered with the permission text (GC)
+    letters: LetterRules | None = None
 
 
 def uk_profile(simulation: SimulationRules) -> Profile:
-    return Profile(name="uk", messages=UK_MESSAGES, simulation=simulation)
+    return Profile(name="uk", messages=UK_MESSAGES, simulation=simulation, letters=LetterRules())

@@ -39,6 +39,7 @@ __all__ = [
     "ScheduleTexts",
     "SchemaError",
     "parse_scheduled_for",
+    "schema_error_messages",
     "validate_file_upload",
 ]
 
@@ -632,3 +633,8 @@ def validate_file_upload(value: Mapping[str, Any]) -> list[str]:
     if value.get("is_csv") is not None and value.get("filename") is not None:
         messages.append(_IS_CSV_AND_FILENAME)
     return messages
+
+
+def schema_error_messages(errors: Iterable[JsonSchemaError]) -> list[str]:
+    """Notify's texts for jsonschema errors, for validators built elsewhere (letters)."""
+    return _messages(errors)

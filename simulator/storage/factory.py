@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from simulator.domain.ports import CallbackStore, InspectionView, Store
+from simulator.domain.ports import CallbackStore, FileStore, InspectionView, Store
 from simulator.storage.postgres import PostgresCallbackStore, PostgresInspection, PostgresStore
+from simulator.storage.postgres.files import PostgresFileStore
 from simulator.storage.secret_box import SecretBox
 from simulator.storage.sqlite_callbacks import SqliteCallbackStore
+from simulator.storage.sqlite_files import SqliteFileStore
 from simulator.storage.sqlite_inspection import SqliteInspection
 from simulator.storage.sqlite_store import SqliteStore
 
@@ -39,6 +41,7 @@ class Storage:
     store: Store
     callbacks: CallbackStore
     inspection: InspectionView
+    files: FileStore
 
     @property
     def kind(self) -> str:
@@ -67,9 +70,19 @@ async def open_storage(
         assert url is not None
         pg = PostgresStore(url, box)
         await pg.open()
-        return Storage(pg, PostgresCallbackStore(pg.engine), PostgresInspection(pg.engine))
+        return Storage(
+            pg,
+            PostgresCallbackStore(pg.engine),
+            PostgresInspection(pg.engine),
+            PostgresFileStore(pg.engine),
+        )
     if scheme == "sqlite":
         store = SqliteStore(sqlite_path(url, data_dir), box, synchronous=synchronous)
         await store.open()
-        return Storage(store, SqliteCallbackStore(store.engine), SqliteInspection(store.engine))
+        return Storage(
+            store,
+            SqliteCallbackStore(store.engine),
+            SqliteInspection(store.engine),
+            SqliteFileStore(store.engine),
+        )
     raise ValueError(f"unsupported database URL scheme {scheme!r} (use sqlite:// or postgresql://)")

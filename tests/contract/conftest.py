@@ -51,3 +51,18 @@ def timeline_client(extra_sandbox: SandboxProcess) -> NotificationsAPIClient:
     """A test key on the extra sandbox's Timeline service (templates TIMELINE_SMS/_EMAIL)."""
     key = f"timeline-test-{TIMELINE_SERVICE}-{TIMELINE_SECRET}"
     return NotificationsAPIClient(key, base_url=extra_sandbox.base_url)
+
+
+LETTER_FIXTURES = ROOT / "tests" / "fixtures" / "contract_letters.yaml"
+
+
+@pytest.fixture(scope="session")
+def letters_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """Letter services (tests/fixtures/contract_letters.yaml); PDFs ready 0.5 s after a send,
+    and the print outbox shows `received` 0.5 s after `accepted`."""
+    env = {"SANDBOX_LETTER_PDF_DELAY": "0.5", "SANDBOX_LETTER_DELIVERY_DELAY": "0.5"}
+    process = SandboxProcess(
+        tmp_path_factory.mktemp("letters-sandbox"), fixtures=LETTER_FIXTURES, env=env
+    ).start()
+    yield process
+    process.stop()

@@ -184,7 +184,7 @@ def test_the_since_filter(filtered: tuple[LimitsService, dict[str, dict[str, Any
     ("params", "message"),
     [
         ({"key_type": "live"}, "key_type live is not one of [normal, team, test]"),
-        ({"type": "letter"}, "type letter is not one of [email, sms]"),
+        ({"type": "fax"}, "type fax is not one of [email, letter, sms]"),
         ({"wait": "soon"}, "wait must be a number of seconds"),
         ({"wait": "61"}, "wait must be from 0 to 60 seconds"),
         ({"limit": "0"}, "limit must be a whole number from 1 to 1000"),
