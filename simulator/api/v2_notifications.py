@@ -44,7 +44,7 @@ async def post_notification(request: web.Request) -> web.Response:
         remember_rate(request, admission.rate)
     try:
         if type_name == "letter" and gateway.letters is not None:
-            body = await _read_body(request, profile)
+            body = await read_v2_body(request, profile)
             return await post_letter(request, principal, body)
         if profile.admit_before_body:
             notification_type = _sendable(type_name, profile)

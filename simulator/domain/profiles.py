@@ -12,8 +12,8 @@ from simulator.domain.allowances import AllowancePlan
 from simulator.domain.attachments import AttachmentRules
 from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
-from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.letters import LetterRules
+from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import Status
 from simulator.domain.phone_network import PhoneNetworkRules
