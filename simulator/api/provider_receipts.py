@@ -6,9 +6,14 @@ Twilio POSTs a form (``MessageSid``, ``MessageStatus``, ``ErrorCode``, ...) to t
 token. The notification is found by its provider reference (the message SID).
 
 Rules:
+- nothing is read before the cheap checks: a twilio provider is configured (else 404), the
+  request carries ``X-Twilio-Signature`` (else 403), it is a url-encoded form (Twilio sends
+  nothing else; else 415) of at most 64 KiB (else 413, without reading it);
 - the signature must verify with the auth token of the twilio provider that sent the
   message, against that provider's callback URL or the URL as received (otherwise 403);
-- an unknown SID, or one not sent through a configured twilio provider, is 404;
+- an unknown SID, or one not sent through a configured twilio provider, is 404, but only
+  when the signature verifies with a configured auth token (else 403: nothing is told to
+  an unsigned caller);
 - the status moves only while the notification is in flight (sending, sent, pending), by
   compare-and-set, as Notify ignores receipts after a final status; an interim receipt
   (Twilio's ``sent`` is our ``pending``) only moves ``sending`` on to ``pending``;
@@ -23,10 +28,11 @@ import hmac
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
-from multidict import MultiDictProxy
+from multidict import MultiDict, MultiDictProxy
 
 from simulator.api.json_io import json_response
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
@@ -50,24 +56,43 @@ _FINAL_FROM_PROVIDER = frozenset(
     }
 )
 _DETAIL_MAX = 500
+# a status callback is a dozen short fields; anything near this is not from Twilio
+MAX_RECEIPT_BYTES = 64 * 1024
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+def _no_result() -> NotifyError:
+    return NotifyError("No result found", status_code=404, error="NoResultFound")
+
+
+def _bad_signature() -> AuthError:
+    return AuthError("Invalid Twilio signature", 403)
 
 
 async def post_twilio_status(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
-    form = await request.post()
+    providers = [p for p in request.app[CONFIG_KEY].providers if p.kind == "twilio"]
+    if not providers:
+        raise _no_result()
+    if not request.headers.get("X-Twilio-Signature"):
+        raise _bad_signature()
+    form = await _small_form(request)
     sid = _field(form, "MessageSid")
     message_status = _field(form, "MessageStatus") or _field(form, "SmsStatus")
-    if not sid or not message_status:
-        raise BadRequestError("MessageSid and MessageStatus are required")
-    notification = await gateway.store.find_by_provider_reference(sid)
+    notification = await gateway.store.find_by_provider_reference(sid) if sid else None
     provider = (
-        _twilio_provider(request.app[CONFIG_KEY].providers, notification.provider)
-        if notification is not None
-        else None
+        _twilio_provider(providers, notification.provider) if notification is not None else None
     )
     if notification is None or provider is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
-    _verify_signature(request, form, provider, notification.id)
+        if not any(_signed_by(request, form, p, None) for p in providers):
+            raise _bad_signature()
+        if not sid or not message_status:
+            raise BadRequestError("MessageSid and MessageStatus are required")
+        raise _no_result()
+    if not _signed_by(request, form, provider, notification.id):
+        raise _bad_signature()
+    if not message_status:
+        raise BadRequestError("MessageSid and MessageStatus are required")
 
     error_code = _field(form, "ErrorCode")
     status = Status(map_twilio_status(message_status, error_code))
@@ -92,6 +117,25 @@ async def post_twilio_status(request: web.Request) -> web.Response:
     return json_response(
         {"notification_id": notification.id, "status": current.value, "applied": applied}
     )
+
+
+async def _small_form(request: web.Request) -> MultiDictProxy[str]:
+    """The url-encoded form, read only if it is small enough; never a multipart parse."""
+    if request.content_type != _FORM_TYPE:
+        raise BadRequestError(f"Twilio receipts are {_FORM_TYPE}", 415)
+    length = request.content_length
+    if length is not None and length > MAX_RECEIPT_BYTES:
+        raise NotifyError("Request entity too large", status_code=413)
+    raw = await request.content.read(MAX_RECEIPT_BYTES + 1)
+    if len(raw) > MAX_RECEIPT_BYTES:
+        raise NotifyError("Request entity too large", status_code=413)
+    try:
+        # strict UTF-8 for the bytes and for %-escapes, so no text that cannot be stored
+        text = raw.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+    except ValueError as error:  # UnicodeDecodeError included
+        raise BadRequestError("The receipt is not a valid form") from error
+    return MultiDictProxy(MultiDict(pairs))
 
 
 def _field(form: MultiDictProxy[Any], name: str) -> str | None:
@@ -124,25 +168,27 @@ def _transition(
     return None  # "queued" after "sent", and the like: nothing new
 
 
-def _verify_signature(
-    request: web.Request, form: MultiDictProxy[Any], provider: ProviderSettings, nid: str
-) -> None:
+def _signed_by(
+    request: web.Request, form: MultiDictProxy[Any], provider: ProviderSettings, nid: str | None
+) -> bool:
     token = provider.settings.get("auth_token")
     given = request.headers.get("X-Twilio-Signature", "")
     if not isinstance(token, str) or not token or not given:
-        raise AuthError("Invalid Twilio signature", 403)
+        return False
     params = [(k, v) for k, v in form.items() if isinstance(v, str)]
     for url in _candidate_urls(request, provider.settings, nid):
         expected = twilio_signature(token, url, params)
         if hmac.compare_digest(expected.encode(), given.encode()):
-            return
-    raise AuthError("Invalid Twilio signature", 403)
+            return True
+    return False
 
 
-def _candidate_urls(request: web.Request, settings: Mapping[str, Any], nid: str) -> list[str]:
+def _candidate_urls(
+    request: web.Request, settings: Mapping[str, Any], nid: str | None
+) -> list[str]:
     urls = []
     configured = settings.get("status_callback_url")
-    if isinstance(configured, str) and configured:
+    if isinstance(configured, str) and configured and nid is not None:
         # exactly what the provider sent Twilio as StatusCallback
         urls.append(configured.replace(NOTIFICATION_ID_PLACEHOLDER, nid))
     urls.append(str(request.url))

@@ -156,9 +156,9 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwilioRig]:
 
 @pytest.fixture
 def receipts(rig: TwilioRig) -> TwilioRig:
-    """The rig, with the receipt route answering (an empty form is 400 there, 404 if unrouted)."""
+    """The rig, with the receipt route answering (unsigned is 403 there, 404 if unrouted)."""
     probe = requests.post(f"{rig.sandbox.base_url}{RECEIPTS_PATH}", data={}, timeout=10)
-    assert probe.status_code == 400, f"POST {RECEIPTS_PATH} is not routed: {probe.status_code}"
+    assert probe.status_code == 403, f"POST {RECEIPTS_PATH} is not routed: {probe.status_code}"
     return rig
 
 
@@ -258,7 +258,13 @@ def test_unknown_sid_is_404_and_an_incomplete_form_400(receipts: TwilioRig) -> N
     url = f"{rig.sandbox.base_url}{RECEIPTS_PATH}"
 
     unknown = rig.post_status(url, "SM" + "0" * 32, "delivered")
-    incomplete = requests.post(url, data={"MessageSid": "SM1"}, timeout=10)
+    incomplete_form = {"MessageSid": "SM1"}
+    incomplete = requests.post(
+        url,
+        data=incomplete_form,
+        headers={"X-Twilio-Signature": twilio_signature(AUTH_TOKEN, url, incomplete_form)},
+        timeout=10,
+    )
 
     assert unknown.status_code == 404
     assert incomplete.status_code == 400
