@@ -64,6 +64,7 @@ from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
+from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.template_management import TemplateManagement
@@ -523,6 +524,16 @@ def _wire(
             clock=clock,
             messages=profile.messages,
             on_change=directory.invalidate,
+        )
+    if profile.reports is not None:
+        gateway.reports = ReportService(
+            rules=profile.reports,
+            store=store,
+            directory=directory,
+            clock=clock,
+            descriptions=profile.status_descriptions or {},
+            not_found=gateway.reads.not_found,
+            page_size=profile.api_page_size,
         )
     gateway.on_clock_moved = _on_clock_moved(gateway, worker, clock)
     return gateway, worker

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api import v2_bulk_read, v2_manage_template
+from simulator.api import v2_bulk_read, v2_manage_template, v2_reports
 from simulator.domain.profiles import Profile
 
 __all__ = ["gc_v2_routes"]
@@ -37,5 +37,17 @@ def gc_v2_routes(profile: Profile) -> list[web.RouteDef]:
             web.get(one, m.get_template, allow_head=False),
             web.patch(one, m.patch_template),
             web.delete(one, m.delete_template),
+        ]
+    if profile.reports is not None:
+        r = v2_reports
+        routes += [
+            web.post("/v2/reports", r.post_report),
+            web.get("/v2/reports", r.get_reports, allow_head=False),
+            web.get(
+                f"/v2/reports/{{report_id:{r.UUID_PATTERN}}}/content",
+                r.get_report_content,
+                allow_head=False,
+            ),
+            web.get("/v2/reports/{report_id}", r.get_report, allow_head=False),
         ]
     return routes

@@ -28,6 +28,7 @@ from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.letters import LetterService
 from simulator.gateway.reads import ReadService
+from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.template_management import TemplateManagement
@@ -75,6 +76,7 @@ class Gateway:
     template_management: TemplateManagement | None = None  # /v2/manage-template
     # letters (contract 3.3); None where the profile has none
     letters: LetterService | None = None
+    reports: ReportService | None = None  # /v2/reports
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 from simulator.domain.jobs import BulkTexts
 from simulator.domain.manage_template import ManageTemplateTexts
 from simulator.domain.messages import UK_MESSAGES
+from simulator.domain.reports import ReportTexts
 
 __all__ = [
     "GC_BULK_TEXTS",
@@ -19,6 +20,7 @@ __all__ = [
     "GC_LIMIT_TEXTS",
     "GC_MANAGE_TEMPLATE_TEXTS",
     "GC_MESSAGES",
+    "GC_REPORT_TEXTS",
     "GC_STATUS_DESCRIPTIONS",
 ]
 
@@ -183,4 +185,12 @@ GC_MANAGE_TEMPLATE_TEXTS = ManageTemplateTexts(
     name_too_long="Template name must be less than {limit} characters",
     type_not_allowed="Creating {kind} templates is not allowed",
     already_archived="Template is already archived.",
+)
+
+# cds-snc/notification-api app/v2/reports/*.py and app/v2/errors.py
+GC_REPORT_TEXTS = ReportTexts(
+    forbidden="This API key does not have permission to manage reports.",
+    rate_limited="Maximum {limit} report requests per hour",
+    not_ready="Report is not ready for download (status: {status})",
+    download_failed="Failed to retrieve report content",
 )

@@ -22,6 +22,7 @@ from simulator.domain.models import (
     Status,
     Template,
 )
+from simulator.domain.reports import Report
 
 __all__ = [
     "CallbackStore",
@@ -39,6 +40,7 @@ __all__ = [
     "MessageRecord",
     "NotificationStore",
     "RateDecision",
+    "ReportStore",
     "Reservation",
     "Store",
     "StoreStats",
@@ -235,7 +237,23 @@ class StoreStats(Protocol):
     def writes(self) -> int: ...
 
 
-class Store(DirectoryStore, NotificationStore, CounterStore, JobStore, StoreStats, Protocol):
+class ReportStore(Protocol):
+    """GC's reports (POST /v2/reports), each with its CSV once generated."""
+
+    async def add_report(self, report: Report) -> None: ...
+    async def get_report(
+        self, service_id: str, report_id: str, *, with_content: bool = False
+    ) -> Report | None: ...
+    async def list_reports(
+        self, service_id: str, older_than: str | None, limit: int
+    ) -> list[Report]: ...
+    async def report_requests_since(self, service_id: str, since: datetime) -> list[datetime]: ...
+    async def finish_report(self, report: Report) -> bool: ...
+
+
+class Store(
+    DirectoryStore, NotificationStore, CounterStore, JobStore, ReportStore, StoreStats, Protocol
+):
     """Everything one storage backend offers the gateway, the worker and the admin API."""
 
     async def close(self) -> None: ...

@@ -17,6 +17,7 @@ from simulator.domain.messages_gc import (
     GC_LIMIT_TEXTS,
     GC_MANAGE_TEMPLATE_TEXTS,
     GC_MESSAGES,
+    GC_REPORT_TEXTS,
     GC_STATUS_DESCRIPTIONS,
 )
 from simulator.domain.models import Status
@@ -24,6 +25,7 @@ from simulator.domain.phone_network import PhoneNetworkRules
 from simulator.domain.phones_na import GC_PHONES
 from simulator.domain.profiles import Profile
 from simulator.domain.recipients import GC_EMAIL_RULES
+from simulator.domain.reports import ReportRules
 from simulator.domain.simulation import SimulationRules
 from simulator.domain.template_categories import GC_TEMPLATE_CATEGORIES
 
@@ -123,6 +125,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         bulk=BulkRules(texts=GC_BULK_TEXTS),
         callback_suspension=SuspensionRules(),
         phone_network=PhoneNetworkRules(),
+        reports=ReportRules(texts=GC_REPORT_TEXTS),
         manage_templates=ManageTemplateRules(
             texts=GC_MANAGE_TEMPLATE_TEXTS, categories=GC_TEMPLATE_CATEGORIES
         ),

@@ -19,6 +19,7 @@ from simulator.domain.models import Status
 from simulator.domain.phone_network import PhoneNetworkRules
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
 from simulator.domain.recipients import UK_EMAIL_RULES, EmailRules
+from simulator.domain.reports import ReportRules
 from simulator.domain.simulation import SimulationRules
 
 __all__ = ["UK_SEND_STEPS", "Profile", "uk_profile"]
@@ -108,6 +109,7 @@ class Profile:
     # -- GC-only routes (contract 3.9, 3.10); None: the route-level 404, as in GOV.UK
     bulk: BulkRules | None = None  # POST /v2/notifications/bulk
     manage_templates: ManageTemplateRules | None = None  # /v2/manage-template
+    reports: ReportRules | None = None  # /v2/reports
     # GC suspends a service's callbacks after repeated failures; None: never (GOV.UK)
     callback_suspension: SuspensionRules | None = None
     # the phone networks' hourly limits per recipient, as GC documents them; None: not modelled

@@ -69,6 +69,10 @@ class ReadService:
         self._texts = messages
         self.page_size = page_size
 
+    def not_found(self) -> NotifyError:
+        """Notify's 404 for a resource that is not the service's (NoResultFound)."""
+        return self._not_found()
+
     def _not_found(self) -> NotifyError:
         return NotifyError(self._texts.no_result, status_code=404, error="NoResultFound")
 

@@ -34,6 +34,7 @@ from simulator.storage.rows import (
 from simulator.storage.secret_box import SecretBox
 from simulator.storage.sqlite_engine import SqliteEngine
 from simulator.storage.sqlite_jobs import SqliteJobQueries
+from simulator.storage.sqlite_reports import SqliteReportQueries
 from simulator.storage.transitions import apply_transition, insert_callback
 
 __all__ = ["SqliteStore"]
@@ -45,7 +46,7 @@ _KEY_COLUMNS = (
 )
 
 
-class SqliteStore(SqliteJobQueries):
+class SqliteStore(SqliteJobQueries, SqliteReportQueries):
     """Implements DirectoryStore and NotificationStore on one SQLite file."""
 
     def __init__(self, path: Path | str, secret_box: SecretBox, *, synchronous: str = "NORMAL"):

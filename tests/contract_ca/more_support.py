@@ -20,6 +20,9 @@ LIVE = "c1111111-1111-4111-8111-111111111111"
 OTHER = "c2222222-2222-4222-8222-222222222222"
 CALLBACKS = "c3333333-3333-4333-8333-333333333333"
 CALLBACKS_SMS = "c3333333-3333-4333-8333-3333333333d1"  # "Hi"
+REPORTS = "c4444444-4444-4444-8444-444444444444"
+REPORTS_SMS = "c4444444-4444-4444-8444-4444444444d1"  # "Report SMS": "Hello ((name))"
+REPORTS_EMAIL = "c4444444-4444-4444-8444-4444444444d2"  # "Report email"
 SMS = "c1111111-1111-4111-8111-1111111111d1"  # "Hello ((name))", prefixed "More Live: "
 EMAIL = "c1111111-1111-4111-8111-1111111111d2"
 
@@ -29,6 +32,8 @@ _KEYS = {
     "plain": ("more-plain", LIVE, "c1111111-1111-4111-8111-1111111111c3"),
     "other": ("other-test", OTHER, "c2222222-2222-4222-8222-2222222222c1"),
     "callbacks": ("callbacks-test", CALLBACKS, "c3333333-3333-4333-8333-3333333333c1"),
+    "reports": ("reports-test", REPORTS, "c4444444-4444-4444-8444-4444444444c1"),
+    "reports-plain": ("reports-plain", REPORTS, "c4444444-4444-4444-8444-4444444444c2"),
 }
 KEYS = {label: f"gcntfy-{n}-{sid}-{secret}" for label, (n, sid, secret) in _KEYS.items()}
 
@@ -57,8 +62,18 @@ def call(
     if body is not None:
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
         headers["Content-Type"] = "application/json"
-    response = requests.request(method, base_url + path, data=data, headers=headers, timeout=30)
+    response = raw_call(base_url, method, path, data, headers)
     try:
         return response.status_code, response.json()
     except ValueError:
         return response.status_code, response.text
+
+
+def raw_call(
+    base_url: str, method: str, path: str, data: Any, headers: dict[str, str]
+) -> requests.Response:
+    return requests.request(method, base_url + path, data=data, headers=headers, timeout=30)
+
+
+def api_key_headers(key: str) -> dict[str, str]:
+    return {"Authorization": f"ApiKey-v1 {KEYS[key]}", "Content-Type": "application/json"}

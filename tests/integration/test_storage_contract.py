@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from simulator.domain.models import KeyType, NotificationType, SmsSender, Status
 from simulator.domain.ports import InspectionQuery, ListQuery, MessageQuery, Transition
+from simulator.domain.reports import Report, ReportStatus
 from simulator.storage.factory import Storage, open_storage, sqlite_path
 from simulator.storage.migrations import schema_files as sqlite_schema_files
 from simulator.storage.postgres import PostgresStore
@@ -36,7 +38,7 @@ from tests.integration.storage_support import (
 
 BOX = SecretBox(b"storage-contract-master-key-0001")
 TABLES = "services, api_keys, templates, notifications, received_texts, messages, key_events, "
-TABLES += "callbacks, day_counters"
+TABLES += "callbacks, day_counters, reports"
 CATEGORY = "b6c42a7e-2a26-4a07-802b-123a5c3198a9"  # a GC template category (schema 1.5.0)
 
 
@@ -464,3 +466,44 @@ def test_database_urls_choose_the_backend(tmp_path: Path) -> None:
     assert sqlite_path("sqlite:///srv/x.db", tmp_path) == Path("/srv/x.db")
     with pytest.raises(ValueError, match="mysql"):
         asyncio.run(open_storage("mysql://db/x", tmp_path, BOX))
+
+
+# -- reports (GC's /v2/reports, schema 1.6.0) ---------------------------------------------------
+
+
+async def test_reports_round_trip_page_count_and_finish_once(storage: Storage) -> None:
+    store, owner = storage.store, service()
+    await store.save_service(owner)
+
+    def report(minutes: float, **extra: object) -> Report:
+        fields: dict[str, object] = {
+            "id": str(uuid.uuid4()),
+            "service_id": owner.id,
+            "report_type": "sms",
+            "language": "en",
+            "status": ReportStatus.REQUESTED,
+            "requested_at": later(minutes),
+            "completed_at": later(minutes),
+            "api_key_id": str(uuid.uuid4()),
+        }
+        return Report(**{**fields, **extra})  # type: ignore[arg-type]
+
+    old, new, by_admin = report(0), report(5), report(6, api_key_id=None)
+    for r in (old, new, by_admin):
+        await store.add_report(r)
+    assert await store.get_report(owner.id, old.id) == old
+    assert await store.get_report("another-service", old.id) is None
+    assert [r.id for r in await store.list_reports(owner.id, None, 10)] == [
+        by_admin.id,
+        new.id,
+        old.id,
+    ]
+    assert [r.id for r in await store.list_reports(owner.id, new.id, 10)] == [old.id]
+    assert await store.list_reports(owner.id, str(uuid.uuid4()), 10) == []
+    # only the API's requests count towards the hourly limit
+    assert await store.report_requests_since(owner.id, later(-1)) == [later(0), later(5)]
+    ready = replace(old, status=ReportStatus.READY, expires_at=later(60), content="a,b\n")
+    assert await store.finish_report(ready) is True
+    assert await store.finish_report(ready) is False  # finished once
+    assert await store.get_report(owner.id, old.id, with_content=True) == ready
+    assert (await store.get_report(owner.id, old.id)).content is None  # type: ignore[union-attr]

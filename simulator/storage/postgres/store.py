@@ -13,12 +13,15 @@ from simulator.storage.postgres.directory import DirectoryQueries
 from simulator.storage.postgres.engine import PostgresEngine
 from simulator.storage.postgres.jobs import JobQueries
 from simulator.storage.postgres.notifications import NotificationQueries
+from simulator.storage.postgres.reports import ReportQueries
 from simulator.storage.secret_box import SecretBox
 
 __all__ = ["PostgresStore"]
 
 
-class PostgresStore(DirectoryQueries, NotificationQueries, CounterQueries, JobQueries):
+class PostgresStore(
+    DirectoryQueries, NotificationQueries, CounterQueries, JobQueries, ReportQueries
+):
     """Implements DirectoryStore and NotificationStore on one PostgreSQL database."""
 
     def __init__(
