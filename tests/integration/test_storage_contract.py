@@ -468,7 +468,7 @@ def test_database_urls_choose_the_backend(tmp_path: Path) -> None:
         asyncio.run(open_storage("mysql://db/x", tmp_path, BOX))
 
 
-# -- reports (GC's /v2/reports, schema 1.6.0) ---------------------------------------------------
+# -- reports (GC's /v2/reports, schema 1.7.0) ---------------------------------------------------
 
 
 async def test_reports_round_trip_page_count_and_finish_once(storage: Storage) -> None:

@@ -1,4 +1,4 @@
--- GC's reports API (POST /v2/reports): a report and, once generated, its CSV.
+-- GC's reports API (POST /v2/reports, issue 17): a report and, once generated, its CSV.
 -- The per-service limit of 10 requests an hour is read from requested_at.
 CREATE TABLE reports (
     id TEXT PRIMARY KEY,
