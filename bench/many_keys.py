@@ -49,7 +49,7 @@ def write_fixtures(path: Path) -> Path:
             "name": f"Bench many keys {s:03d}",
             "restricted": False,
             "email_sender_local_part": f"bench.keys.{s:03d}",
-            "rate_limit": 600_000_000,
+            "rate_limit": 1_000_000,  # the most a service may have; beyond any one core
             "limits": {"sms": 1_000_000_000, "email": 1_000_000_000},
             "permissions": ["sms", "email"],
             "api_keys": [

@@ -559,7 +559,7 @@ async def _load_fixtures(
     paths: tuple[Traversable, ...] = config.fixtures or (
         default_fixtures(profile.default_fixtures),
     )
-    defaults = ServiceDefaults(profile.default_rate_limit, profile.prefix_sms_default)
+    defaults = ServiceDefaults.of(profile)
     merged = LoadedFixtures()
     memory = FixtureMemory(config.data_dir)
     for path in paths:

@@ -16,9 +16,16 @@ from typing import Any
 
 import yaml
 
+from simulator.domain.admin_ranges import whole_number
+from simulator.domain.callbacks import CALLBACK_KINDS
 from simulator.domain.clock import SandboxClock
-from simulator.domain.keys import check_permissions
+from simulator.domain.errors import BadRequestError
+from simulator.domain.faults import RULE_FIELDS, parse_fault_rule
+from simulator.domain.keys import TIERS, check_permissions
 from simulator.domain.models import (
+    DEFAULT_SERVICE_PERMISSIONS,
+    LIMIT_CHANNELS,
+    SERVICE_PERMISSIONS,
     ApiKey,
     EmailReplyTo,
     KeyType,
@@ -30,8 +37,10 @@ from simulator.domain.models import (
     TeamMember,
     Template,
 )
+from simulator.domain.profiles import Profile
 from simulator.domain.recipients import normalise_phone_for_matching
 from simulator.domain.simulation import MagicOutcome, SimulationRules
+from simulator.fixture_fields import FieldError, Fields
 
 __all__ = [
     "FixtureError",
@@ -54,6 +63,18 @@ class ServiceDefaults:
 
     rate_limit: int = 3000
     prefix_sms: bool = False
+    # a profile's own service permissions and limits (GC: upload_document, annual limits)
+    extra_permissions: frozenset[str] = frozenset()
+    extra_limits: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, profile: Profile) -> ServiceDefaults:
+        return cls(
+            profile.default_rate_limit,
+            profile.prefix_sms_default,
+            extra_permissions=profile.extra_permissions,
+            extra_limits=profile.extra_limits,
+        )
 
 
 @dataclass(slots=True)
@@ -85,6 +106,31 @@ _SERVICE_FIELDS = frozenset(
         "callbacks",
         "contact_link",
     }
+)
+
+
+# what a fixture file may say, level by level; anything else is refused by name
+_TOP_FIELDS = frozenset({"services", "faults"})
+_SERVICE_KEYS = _SERVICE_FIELDS | {"id", "api_keys", "templates", "received_text_messages"}
+_SENDER_FIELDS = frozenset({"id", "sender", "is_default"})
+_REPLY_TO_FIELDS = frozenset({"id", "email_address", "is_default"})
+_MEMBER_FIELDS = frozenset({"name", "email_address", "mobile_number"})
+_CALLBACK_FIELDS = frozenset({"url", "bearer_token"})
+_KEY_FIELDS = frozenset(
+    {"id", "name", "key_type", "secret", "created_by", "permissions", "tier"}
+    | {"per_minute_limit", "per_day_limit"}
+)
+_TEMPLATE_FIELDS = frozenset(
+    {"id", "type", "name", "body", "subject", "version", "versions", "created_by"}
+    | {"archived", "hidden", "postage", "letter_contact_block"}
+)
+_VERSION_FIELDS = frozenset({"version", "name", "body", "subject", "created_by"})
+_RECEIVED_FIELDS = frozenset({"id", "user_number", "notify_number", "content", "created_at"})
+_KEY_TYPES = frozenset(k.value for k in KeyType)
+_TEMPLATE_TYPES = frozenset(t.value for t in NotificationType)
+_SECRET_HINT = (
+    "; a key secret is a UUID such as 3d844edf-8d35-48ac-975b-e847b4f122b0 "
+    "(the full key is <name>-<service id>-<secret>)"
 )
 
 
@@ -144,128 +190,191 @@ def _outcome(item: Mapping[str, Any]) -> MagicOutcome:
 def read_fixtures(
     path: Traversable, clock: SandboxClock, defaults: ServiceDefaults | None = None
 ) -> LoadedFixtures:
-    data = _read(path) or {}
-    if not isinstance(data, Mapping):
-        raise FixtureError(f"{path}: the top level must be a mapping with 'services'")
-    loaded = LoadedFixtures(faults=[dict(rule) for rule in data.get("faults", ())])
-    for index, raw in enumerate(data.get("services", ())):
+    """Every service of the file; any unknown or bad field is a FixtureError naming its path."""
+    data = _read(path)
+    try:
+        return _read_file(Fields("", data or {}, _TOP_FIELDS), clock, defaults or ServiceDefaults())
+    except FieldError as error:
+        raise FixtureError(f"{path}: {error}") from None
+
+
+def _read_file(top: Fields, clock: SandboxClock, defaults: ServiceDefaults) -> LoadedFixtures:
+    loaded = LoadedFixtures()
+    for rule in top.items("faults", RULE_FIELDS):
         try:
-            _read_service(raw, loaded, clock, defaults or ServiceDefaults())
-        except (KeyError, TypeError, ValueError) as error:
-            raise FixtureError(f"{path}: services[{index}]: {error!r}") from error
+            parse_fault_rule(rule.raw)
+        except BadRequestError as error:
+            raise FieldError(f"{rule.path}: {error.message}") from None
+        loaded.faults.append(dict(rule.raw))
+    for service in top.items("services", _SERVICE_KEYS):
+        _read_service(service, loaded, clock, defaults)
     return loaded
 
 
 def _read_service(
-    raw: Mapping[str, Any], loaded: LoadedFixtures, clock: SandboxClock, defaults: ServiceDefaults
+    raw: Fields, loaded: LoadedFixtures, clock: SandboxClock, defaults: ServiceDefaults
 ) -> None:
     now = clock.now()
-    service_id = str(uuid.UUID(str(raw["id"])))
+    service_id = raw.uuid("id")
+    limits = raw.mapping("limits", LIMIT_CHANNELS | defaults.extra_limits)
+    callbacks = raw.mapping("callbacks", CALLBACK_KINDS)
     service = Service(
         id=service_id,
-        name=str(raw["name"]),
-        restricted=bool(raw.get("restricted", True)),
-        active=bool(raw.get("active", True)),
-        email_sender_local_part=str(raw.get("email_sender_local_part", "sandbox")),
-        rate_limit=int(raw.get("rate_limit", defaults.rate_limit)),
-        permissions=frozenset(raw.get("permissions", ("sms", "email", "international_sms"))),
-        prefix_sms=bool(raw.get("prefix_sms", defaults.prefix_sms)),
-        sms_senders=tuple(SmsSender(**s) for s in raw.get("sms_senders", ())),
-        email_reply_to=tuple(EmailReplyTo(**r) for r in raw.get("email_reply_to", ())),
-        team=tuple(TeamMember(**m) for m in raw.get("team", ())),
-        guest_list=tuple(str(g) for g in raw.get("guest_list", ())),
-        limits={str(k): int(v) for k, v in (raw.get("limits") or {}).items()},
-        data_retention_days=int(raw.get("data_retention_days", 7)),
-        contact_link=str(raw["contact_link"]) if raw.get("contact_link") else None,
+        name=raw.text("name"),
+        restricted=raw.boolean("restricted", True),
+        active=raw.boolean("active", True),
+        email_sender_local_part=raw.text("email_sender_local_part", "sandbox"),
+        rate_limit=_whole(raw, "rate_limit", defaults.rate_limit),
+        permissions=frozenset(
+            raw.strings("permissions", SERVICE_PERMISSIONS | defaults.extra_permissions)
+            if raw.has("permissions")
+            else DEFAULT_SERVICE_PERMISSIONS
+        ),
+        prefix_sms=raw.boolean("prefix_sms", defaults.prefix_sms),
+        sms_senders=tuple(
+            SmsSender(
+                id=s.uuid("id"), sender=s.text("sender"), is_default=s.boolean("is_default", False)
+            )
+            for s in raw.items("sms_senders", _SENDER_FIELDS)
+        ),
+        email_reply_to=tuple(
+            EmailReplyTo(
+                id=r.uuid("id"),
+                email_address=r.text("email_address"),
+                is_default=r.boolean("is_default", False),
+            )
+            for r in raw.items("email_reply_to", _REPLY_TO_FIELDS)
+        ),
+        team=tuple(
+            TeamMember(
+                name=m.text("name"),
+                email_address=m.text("email_address", None),
+                mobile_number=m.text("mobile_number", None),
+            )
+            for m in raw.items("team", _MEMBER_FIELDS)
+        ),
+        guest_list=tuple(raw.strings("guest_list")),
+        limits={name: _whole(limits, name, kind="limits") for name in limits.raw},
+        data_retention_days=_whole(raw, "data_retention_days", 7),
+        contact_link=raw.text("contact_link", None),
         created_at=now,
         callbacks={
-            str(kind): {"url": str(v["url"]), "bearer_token": str(v["bearer_token"])}
-            for kind, v in (raw.get("callbacks") or {}).items()
+            str(kind): {"url": c.text("url"), "bearer_token": c.text("bearer_token")}
+            for kind in callbacks.raw
+            for c in (callbacks.mapping(str(kind), _CALLBACK_FIELDS),)
         },
     )
     loaded.services.append(service)
-    loaded.stated[service.id] = {name: raw[name] for name in _SERVICE_FIELDS if name in raw}
-    for key in raw.get("api_keys", ()):
+    loaded.stated[service.id] = {name: raw.raw[name] for name in _SERVICE_FIELDS if name in raw.raw}
+    for key in raw.items("api_keys", _KEY_FIELDS):
         loaded.keys.append(_read_key(service_id, key, now))
-    for template in raw.get("templates", ()):
+    for template in raw.items("templates", _TEMPLATE_FIELDS):
         loaded.templates.extend(_read_template(service_id, template, now))
-    for text in raw.get("received_text_messages", ()):
+    for text in raw.items("received_text_messages", _RECEIVED_FIELDS):
         # distinct, increasing times keep `older_than` paging exact
         loaded.received_texts.append(_read_received(service_id, text, clock.unique_now()))
 
 
-def _read_key(service_id: str, raw: Mapping[str, Any], now: datetime) -> ApiKey:
-    secret = str(uuid.UUID(str(raw["secret"])))
-    name = str(raw["name"])
+def _whole(raw: Fields, name: str, default: Any = None, *, kind: str | None = None) -> int:
+    value = raw.raw.get(name)
+    if value is None:
+        if default is None:
+            raise raw.fail(name, "required")
+        return int(default)
+    try:
+        return whole_number(name, value, kind)
+    except BadRequestError as error:
+        raise raw.fail(name, f"{error.message.removeprefix(f'{name} ')}, got {value!r}") from None
+
+
+def _read_key(service_id: str, raw: Fields, now: datetime) -> ApiKey:
+    secret = raw.uuid("secret", hint=_SECRET_HINT)
+    name = raw.text("name")
     if " " in name:
-        raise ValueError(
-            f"key name {name!r} must not contain spaces (the .NET client rejects them)"
+        raise raw.fail(
+            "name", f"{name!r} has a space (the .NET client rejects key names with spaces)"
         )
-    key_id = str(raw.get("id") or uuid.uuid5(_ID_NAMESPACE, f"{service_id}:{name}:{secret}"))
+    derived = uuid.uuid5(_ID_NAMESPACE, f"{service_id}:{name}:{secret}")
     return ApiKey(
-        id=key_id,
+        id=raw.uuid("id", str(derived)),
         service_id=service_id,
         name=name,
-        key_type=KeyType(raw.get("key_type", "test")),
+        key_type=KeyType(raw.choice("key_type", _KEY_TYPES, "test")),
         secret=secret,
         created_at=now,
-        created_by=str(raw.get("created_by", "fixtures")),
-        permissions=check_permissions(raw.get("permissions")),
-        tier=raw.get("tier"),
-        per_minute_limit=raw.get("per_minute_limit"),
-        per_day_limit=raw.get("per_day_limit"),
+        created_by=raw.text("created_by", "fixtures"),
+        permissions=raw.check("permissions", raw.raw.get("permissions"), _key_permissions),
+        tier=raw.choice("tier", TIERS, None),
+        per_minute_limit=_whole(raw, "per_minute_limit", 0) or None,
+        per_day_limit=_whole(raw, "per_day_limit", 0) or None,
     )
 
 
-def _read_template(service_id: str, raw: Mapping[str, Any], now: datetime) -> list[Template]:
-    template_id = str(uuid.UUID(str(raw["id"])))
-    template_type = NotificationType(raw["type"])
-    older = sorted(raw.get("versions", ()), key=lambda v: int(v["version"]))
-    latest_version = int(raw.get("version", (int(older[-1]["version"]) + 1) if older else 1))
+def _key_permissions(value: Any) -> frozenset[str]:
+    try:
+        return check_permissions(value)
+    except BadRequestError as error:
+        raise ValueError(error.message.removeprefix("permissions ")) from None
+
+
+def _read_template(service_id: str, raw: Fields, now: datetime) -> list[Template]:
+    template_id = raw.uuid("id")
+    template_type = NotificationType(raw.choice("type", _TEMPLATE_TYPES))
+    older = sorted(raw.items("versions", _VERSION_FIELDS), key=_version_number)
+    default_version = _version_number(older[-1]) + 1 if older else 1
+    latest_version = _whole(raw, "version", default_version, kind="template_version")
     versions = [
-        _template(service_id, template_id, template_type, {**raw, **v}, int(v["version"]), now)
-        for v in older
+        _template(service_id, template_id, template_type, _version_of(raw, v), now) for v in older
     ]
-    versions.append(_template(service_id, template_id, template_type, raw, latest_version, now))
+    versions.append(_template(service_id, template_id, template_type, raw, now, latest_version))
     if len(versions) > 1:
         versions[-1].updated_at = now
     return versions
+
+
+def _version_number(version: Fields) -> int:
+    return _whole(version, "version", kind="template_version")
+
+
+def _version_of(template: Fields, version: Fields) -> Fields:
+    """An older version: its own fields over the template's, at the version's path."""
+    return Fields(version.path, {**template.raw, **version.raw}, _TEMPLATE_FIELDS)
 
 
 def _template(
     service_id: str,
     template_id: str,
     template_type: NotificationType,
-    raw: Mapping[str, Any],
-    version: int,
+    raw: Fields,
     now: datetime,
+    version: int | None = None,
 ) -> Template:
     return Template(
         id=template_id,
         service_id=service_id,
         type=template_type,
-        name=str(raw["name"]),
-        body=str(raw["body"]),
-        version=version,
-        subject=str(raw["subject"]) if raw.get("subject") is not None else None,
+        name=raw.text("name"),
+        body=raw.text("body"),
+        version=version if version is not None else _version_number(raw),
+        subject=raw.text("subject", None),
         created_at=now,
-        created_by=str(raw.get("created_by", "sandbox@notify.sandbox")),
-        archived=bool(raw.get("archived", False)),
-        hidden=bool(raw.get("hidden", False)),
-        postage=raw.get("postage"),
-        letter_contact_block=raw.get("letter_contact_block"),
+        created_by=raw.text("created_by", "sandbox@notify.sandbox"),
+        archived=raw.boolean("archived", False),
+        hidden=raw.boolean("hidden", False),
+        postage=raw.text("postage", None),
+        letter_contact_block=raw.text("letter_contact_block", None),
     )
 
 
-def _read_received(service_id: str, raw: Mapping[str, Any], now: datetime) -> ReceivedText:
-    created = raw.get("created_at")
+def _read_received(service_id: str, raw: Fields, now: datetime) -> ReceivedText:
+    created = raw.raw.get("created_at")
     return ReceivedText(
-        id=str(uuid.UUID(str(raw["id"]))),
+        id=raw.uuid("id"),
         service_id=service_id,
-        user_number=str(raw["user_number"]),
-        notify_number=str(raw["notify_number"]),
-        content=str(raw["content"]),
-        created_at=_parse_time(created) if created else now,
+        user_number=raw.text("user_number"),
+        notify_number=raw.text("notify_number"),
+        content=raw.text("content"),
+        created_at=raw.check("created_at", created, _parse_time) if created else now,
     )
 
 

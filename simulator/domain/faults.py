@@ -16,7 +16,7 @@ import re2
 from simulator.domain.errors import BadRequestError
 from simulator.domain.models import Status
 
-__all__ = ["EFFECTS", "FaultBook", "FaultRule", "parse_fault_rule"]
+__all__ = ["EFFECTS", "RULE_FIELDS", "FaultBook", "FaultRule", "parse_fault_rule"]
 
 EFFECTS = ("http_error", "latency", "provider_error", "status")
 _HTTP_STATUSES = (429, 500, 503)
@@ -79,6 +79,13 @@ def _number(data: Mapping[str, Any], name: str, low: float, high: float) -> Any:
     if not isinstance(value, int | float) or isinstance(value, bool) or not low <= value <= high:
         raise BadRequestError(f"{name} must be a number from {_shown(low)} to {_shown(high)}")
     return value
+
+
+# every field a fault rule may have (admin API and fixture files)
+RULE_FIELDS = frozenset(
+    {"id", "effect", "service_id", "channel", "recipient", "http_status", "latency_ms"}
+    | {"status", "probability", "count"}
+)
 
 
 def parse_fault_rule(data: Mapping[str, Any]) -> FaultRule:

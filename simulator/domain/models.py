@@ -8,7 +8,10 @@ from enum import StrEnum
 
 __all__ = [
     "COMPLETED_STATUSES",
+    "DEFAULT_SERVICE_PERMISSIONS",
     "FINAL_STATUSES",
+    "LIMIT_CHANNELS",
+    "SERVICE_PERMISSIONS",
     "ApiKey",
     "EmailReplyTo",
     "KeyType",
@@ -113,6 +116,14 @@ class TeamMember:
     name: str
     email_address: str | None = None
     mobile_number: str | None = None
+
+
+# what a service may be allowed, and the channels its daily limits count
+SERVICE_PERMISSIONS = frozenset(
+    {"sms", "email", "letter", "international_sms", "sms_to_uk_landlines"}
+)
+DEFAULT_SERVICE_PERMISSIONS = frozenset({"sms", "email", "international_sms"})
+LIMIT_CHANNELS = frozenset({"email", "sms", "international_sms", "letter"})
 
 
 @dataclass(slots=True)

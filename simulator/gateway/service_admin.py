@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import replace
 from typing import Any
 
@@ -12,6 +12,9 @@ from simulator.domain.clock import Clock
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import (
+    DEFAULT_SERVICE_PERMISSIONS,
+    LIMIT_CHANNELS,
+    SERVICE_PERMISSIONS,
     EmailReplyTo,
     NotificationType,
     Service,
@@ -30,9 +33,6 @@ from simulator.domain.recipients import (
 )
 
 __all__ = ["ServiceAdmin"]
-
-_LIMIT_CHANNELS = {"email", "sms", "international_sms", "letter"}
-_PERMISSIONS = {"sms", "email", "letter", "international_sms", "sms_to_uk_landlines"}
 
 
 def _not_found() -> NotifyError:
@@ -81,8 +81,8 @@ class ServiceAdmin:
         extra_limits: frozenset[str] = frozenset(),
     ) -> None:
         # a profile's own settings (GC: upload_document, annual limits)
-        self._permissions = _PERMISSIONS | extra_permissions
-        self._limit_names = _LIMIT_CHANNELS | extra_limits
+        self._permissions = SERVICE_PERMISSIONS | extra_permissions
+        self._limit_names = LIMIT_CHANNELS | extra_limits
         self._phones = phones
         self._prefix_sms_default = prefix_sms_default
         self._store = store
@@ -115,7 +115,7 @@ class ServiceAdmin:
             email_sender_local_part=str(data.get("email_sender_local_part") or "sandbox"),
             rate_limit=self._default_rate_limit,
             prefix_sms=self._prefix_sms_default,
-            permissions=frozenset({"sms", "email", "international_sms"}),
+            permissions=DEFAULT_SERVICE_PERMISSIONS,
             created_at=self._clock.now(),
         )
         service = self._apply(service, {k: v for k, v in data.items() if k not in {"id", "name"}})
@@ -281,7 +281,7 @@ def _list(value: Any, field: str) -> list[Any]:
     return value
 
 
-def _limits(value: Any, names: set[str]) -> dict[str, int]:
+def _limits(value: Any, names: Set[str]) -> dict[str, int]:
     if not isinstance(value, dict) or not set(value) <= names:
         raise BadRequestError(f"limits must map some of {sorted(names)} to numbers")
     return {channel: whole_number(f"limits.{channel}", n, "limits") for channel, n in value.items()}
