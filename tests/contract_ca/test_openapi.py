@@ -18,7 +18,14 @@ from tests.contract_ca.support import SMS_TEMPLATE, client
 ROUTES = {
     "/v2/notifications/sms": ["post"],
     "/v2/notifications/email": ["post"],
-    "/v2/notifications/bulk": ["post"],
+    "/v2/notifications/bulk": ["get", "post"],
+    "/v2/notifications/bulk/{job_id}": ["delete", "get"],
+    "/v2/manage-template": ["post"],
+    "/v2/manage-template/template-categories": ["get"],
+    "/v2/manage-template/{template_id}": ["delete", "get", "patch"],
+    "/v2/reports": ["get", "post"],
+    "/v2/reports/{report_id}": ["get"],
+    "/v2/reports/{report_id}/content": ["get"],
     "/v2/notifications/{notification_id}": ["get"],
     "/v2/notifications": ["get"],
     "/v2/template/{template_id}": ["get"],
@@ -100,7 +107,13 @@ def test_every_reference_resolves(specs, language) -> None:
 
 def test_every_documented_route_is_served(ca_sandbox, specs) -> None:
     for path, operations in specs["en"]["paths"].items():
-        url = path.format(notification_id=uuid.uuid4(), template_id=uuid.uuid4(), version=1)
+        url = path.format(
+            notification_id=uuid.uuid4(),
+            template_id=uuid.uuid4(),
+            version=1,
+            job_id=uuid.uuid4(),
+            report_id=uuid.uuid4(),
+        )
         for method in operations:
             response = requests.request(
                 method,
@@ -129,6 +142,31 @@ def test_documented_shapes_match_answers(ca_sandbox, specs) -> None:
         },
     )["data"]
     assert set(job) == set(schemas["Job"]["properties"])
+    read = test.get(f"/v2/notifications/bulk/{job['id']}")["data"]
+    assert set(read) == set(schemas["Job"]["properties"]) | {"statistics"}
+
+
+def test_documented_shapes_of_managed_templates_and_reports(ca_sandbox, specs) -> None:
+    schemas = specs["en"]["components"]["schemas"]
+    test = client(ca_sandbox.base_url, "test")
+    created = test.post(
+        "/v2/manage-template",
+        {
+            "name": "spec",
+            "template_type": "sms",
+            "content": "Hi",
+            "template_category_id": "b6c42a7e-2a26-4a07-802b-123a5c3198a9",
+        },
+    )
+    assert set(created) == set(schemas["ManagedTemplate"]["properties"])
+    categories = test.get("/v2/manage-template/template-categories")["template_categories"]
+    assert set(categories[0]) == set(
+        schemas["TemplateCategoryList"]["properties"]["template_categories"]["items"]["properties"]
+    )
+    requested = test.post("/v2/reports", {"report_type": "sms", "language": "en"})
+    assert set(requested) == set(schemas["ReportAccepted"]["properties"])
+    report = test.get(f"/v2/reports/{requested['report_id']}")
+    assert set(report) == set(schemas["Report"]["properties"])
 
 
 def test_other_methods_are_refused_at_the_route(ca_sandbox) -> None:
