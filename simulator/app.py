@@ -66,6 +66,7 @@ from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
+from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.template_management import TemplateManagement
 from simulator.letter_wiring import wire_letters
@@ -429,6 +430,9 @@ def _wire(
         sms_in_flight=profile.sms_hand_off_status,
     )
     worker_ref.append(worker)
+    documents = DocumentLinks(
+        files=storage.files, clock=clock.now, public_base_url=config.public_url
+    )
     sender = SendService(
         profile=profile,
         directory=directory,
@@ -443,6 +447,7 @@ def _wire(
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
         faults=faults,
+        documents=documents,
     )
     gateway = Gateway(
         profile=profile,
@@ -504,6 +509,7 @@ def _wire(
         faults=faults,
         admin_token=config.admin_token or kept_admin_token(config.data_dir),
         letters=letters,
+        documents=documents,
     )
     gateway.bulk, gateway.jobs = wire_bulk(
         config=config,

@@ -125,6 +125,14 @@ class Config:
     providers: tuple[ProviderSettings, ...] = ()
 
     @property
+    def public_url(self) -> str:
+        """Where users reach this sandbox: public_base_url, else this host and port."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
     def database_path(self) -> Path:
         return self.data_dir / "sandbox.db"
 
@@ -184,6 +192,10 @@ class Config:
                 raise ConfigError(
                     f"callbacks_allow_addresses: {address!r} is not an address"
                 ) from error
+        if self.public_base_url and not self.public_base_url.lower().startswith(
+            ("http://", "https://")
+        ):
+            raise ConfigError("public_base_url must start with http:// or https://")
         if self.letter_pdf_delay < 0 or self.letter_delivery_delay < 0:
             raise ConfigError("letter delays must not be negative")
 

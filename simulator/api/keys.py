@@ -30,6 +30,7 @@ from simulator.gateway.letters import LetterService
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
+from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.template_management import TemplateManagement
 
@@ -77,6 +78,8 @@ class Gateway:
     # letters (contract 3.3); None where the profile has none
     letters: LetterService | None = None
     reports: ReportService | None = None  # /v2/reports
+    # kept files behind send-a-file links (api/document_download.py)
+    documents: DocumentLinks | None = None
     # wakes the worker so timelines due under the moved clock run now
     on_clock_moved: Callable[[], None] = lambda: None
 

@@ -10,6 +10,7 @@ from simulator.api import (
     sandbox_callbacks,
     sandbox_clock,
     sandbox_faults,
+    sandbox_files,
     sandbox_keys,
     sandbox_messages,
     sandbox_services,
@@ -20,6 +21,7 @@ from simulator.api import (
     v2_received,
     v2_templates,
 )
+from simulator.api.document_download import document_routes
 
 __all__ = ["setup_routes"]
 
@@ -66,6 +68,7 @@ def setup_routes(app: web.Application) -> None:
             web.get("/_status", status.get_status, allow_head=False),
             web.post("/_status", status.get_status),
             web.get("/metrics", metrics.get_metrics, allow_head=False),
+            *document_routes(),
             *v2,
             *(_doubled_slash(route) for route in v2),
             web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
@@ -73,6 +76,11 @@ def setup_routes(app: web.Application) -> None:
             web.get(
                 "/sandbox/v1/messages/{notification_id}",
                 sandbox_messages.get_message,
+                allow_head=False,
+            ),
+            web.get(
+                "/sandbox/v1/messages/{notification_id}/files/{file_id}",
+                sandbox_files.get_message_file,
                 allow_head=False,
             ),
             web.get(

@@ -18,6 +18,7 @@ from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY, Gateway
 from simulator.api.presenters import format_time
+from simulator.api.sandbox_files import file_views
 from simulator.domain import email_render
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.models import NotificationType
@@ -60,7 +61,9 @@ async def get_message(request: web.Request) -> web.Response:
     if not found:
         raise NotifyError("No result found", status_code=404, error="NoResultFound")
     row = found[0]
-    return json_response({"data": _view(row, await _html(gateway, row))})
+    view = _view(row, await _html(gateway, row))
+    view["files"] = await file_views(gateway, row.notification.id)
+    return json_response({"data": view})
 
 
 async def delete_messages(request: web.Request) -> web.Response:

@@ -33,7 +33,13 @@ from simulator.domain.models import (
     Template,
 )
 from simulator.domain.phone_network import CARRIER_BLOCKED
-from simulator.domain.ports import Limiter, NotificationStore, RateDecision, Reservation
+from simulator.domain.ports import (
+    Limiter,
+    NotificationStore,
+    RateDecision,
+    Reservation,
+    StoredFile,
+)
 from simulator.domain.profiles import Profile
 from simulator.domain.sanitise_content import sanitise_personalisation
 from simulator.domain.schemas import RequestSchemas, parse_scheduled_for
@@ -45,7 +51,7 @@ from simulator.gateway.content import ContentChecks, Rendered
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.phone_network import PhoneNetworkLimits
 from simulator.gateway.recipient_checks import Recipient, RecipientChecks
-from simulator.gateway.send_a_file import link_files
+from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.send_faults import apply_faults
 
 __all__ = ["Admission", "SendOutcome", "SendService"]
@@ -85,6 +91,7 @@ class _Send:
     recipient: Recipient | None = None
     sanitised: dict[str, Any] = field(default_factory=dict)
     carrier_blocked: bool = False  # over the phone networks' hourly limits (GC)
+    files: list[StoredFile] = field(default_factory=list)  # kept with the notification
 
     @property
     def service(self) -> Service:
@@ -108,7 +115,9 @@ class SendService:
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
         faults: FaultBook | None = None,
+        documents: DocumentLinks,
     ) -> None:
+        self._documents = documents
         self._faults = faults or FaultBook(random=random.random)
         self._callbacks = callbacks
         self._on_callback_queued = on_callback_queued
@@ -282,9 +291,14 @@ class SendService:
 
     async def _step_send_a_file(self, ctx: _Send) -> None:
         assert ctx.recipient is not None
-        ctx.personalisation = link_files(
-            ctx.personalisation, ctx.service, self._texts, simulated=ctx.recipient.simulated
+        linked = self._documents.link(
+            ctx.personalisation,
+            ctx.service,
+            self._texts,
+            recipient=ctx.recipient.to,
+            simulated=ctx.recipient.simulated,
         )
+        ctx.personalisation, ctx.files = linked.personalisation, linked.files
 
     async def _step_documents(self, ctx: _Send) -> None:
         rules = self._profile.attachments
@@ -300,6 +314,9 @@ class SendService:
             simulated=ctx.recipient.simulated,
         )
         ctx.personalisation = record
+        ctx.files = self._documents.attachments(
+            ctx.data.get("personalisation") or {}, record, ctx.service
+        )
         # the message carries the links; the checks were made on the values as sent
         ctx.rendered = self._content.render(ctx.service, ctx.template, render, check=False)
 
@@ -340,6 +357,8 @@ class SendService:
                 callback = await self._callbacks.for_status(
                     notification, notification.status, notification.created_at, notification.sent_at
                 )
+            # the files first: a crash in between leaves unused files, never missing ones
+            await self._documents.keep(ctx.files, notification.id)
             await self._store.add_notification(notification, callback=callback)
             self.created += 1
             if callback is not None:

@@ -81,6 +81,15 @@ def test_an_attached_file_is_recorded_not_written_in(ca_sandbox) -> None:
         "mime_type": "application/pdf",
         "file_size": 16,
     }
+    # the attachment itself is kept with the message, byte for byte
+    [kept] = inspect(ca_sandbox, sent["id"])["files"]
+    assert (kept["kind"], kept["filename"], kept["size"]) == ("attachment", "report.pdf", 16)
+    content = requests.get(
+        f"{ca_sandbox.base_url}{kept['url']}",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+        timeout=10,
+    ).content
+    assert base64.b64decode(FILE) == content
 
 
 def test_an_attached_file_is_not_a_placeholder(ca_sandbox) -> None:

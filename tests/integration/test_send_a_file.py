@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
+import uuid
 
+import httpx
 import pytest
 from notifications_python_client import prepare_upload
 
@@ -57,7 +60,21 @@ def test_without_contact_details_the_service_cannot_send_files(
     )
 
 
-def test_a_file_becomes_a_download_link_in_the_email(
+LINK = re.compile(r"Get it: (http://127\.0\.0\.1:\d+/d/([\w-]{22})/([\w-]{22})\?key=[\w-]+)")
+
+
+def _b64_uuid(value: str) -> str:
+    return base64.urlsafe_b64encode(uuid.UUID(value).bytes).decode().rstrip("=")
+
+
+def _link(sent: dict[str, object]) -> str:
+    body = str(sent["content"]["body"])  # type: ignore[index]
+    match = LINK.fullmatch(body)
+    assert match, body
+    return match.group(1)
+
+
+def test_a_file_becomes_a_download_link_to_the_sandbox(
     file_service: tuple[LimitsService, str],
 ) -> None:
     service, template = file_service
@@ -66,26 +83,123 @@ def test_a_file_becomes_a_download_link_in_the_email(
 
     sent = _send(service, template, "someone@example.com", with_client)
 
-    body = str(sent["content"]["body"])  # type: ignore[index]
-    assert re.fullmatch(
-        rf"Get it: https://documents\.service\.gov\.uk/d/{service.id}/[0-9a-f-]{{36}}\?key=\S+",
-        body,
-    ), body
+    link = _link(sent)
+    # Notify's shape: the ids in short base64, as document-download writes them
+    assert f"/d/{_b64_uuid(service.id)}/" in link
 
 
-def test_a_simulated_recipient_gets_the_test_document_link(
+def test_follow_the_link_confirm_the_address_and_get_the_same_bytes(
     file_service: tuple[LimitsService, str],
 ) -> None:
     service, template = file_service
     service.patch({"contact_link": "https://example.gov.uk/help"})
+    original = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    upload = prepare_upload(io.BytesIO(original), filename="report.pdf")
+    link = _link(_send(service, template, "Someone@Example.com", upload))
 
-    sent = _send(
-        service, template, "simulate-delivered@notifications.service.gov.uk", {"file": PDF}
+    with httpx.Client(follow_redirects=True, timeout=10) as browser:
+        asked = browser.get(link)
+        assert (asked.status_code, "Confirm your email address" in asked.text) == (200, True)
+        # the file itself leads back to the page until the address is confirmed
+        match = LINK.fullmatch(f"Get it: {link}")
+        assert match is not None
+        document = uuid.UUID(bytes=base64.urlsafe_b64decode(match.group(3) + "=="))
+        key = link.split("?key=")[1]
+        direct = browser.get(
+            f"{service.sandbox.base_url}/services/{service.id}/documents/{document}.pdf?key={key}"
+        )
+        assert "Confirm your email address" in direct.text
+        wrong = browser.post(link, data={"email_address": "other@example.com"})
+        assert (wrong.status_code, "Authentication failure" in wrong.text) == (403, True)
+        confirmed = browser.post(link, data={"email_address": "someone@example.com"})
+        assert (
+            confirmed.status_code,
+            "You have a file to download" in confirmed.text,
+        ) == (200, True)
+        href = re.search(r'href="([^"]+)"', confirmed.text)
+        assert href is not None
+        downloaded = browser.get(str(confirmed.url.join(html.unescape(href.group(1)))))
+    assert (200, "application/pdf", original) == (
+        downloaded.status_code,
+        downloaded.headers["content-type"],
+        downloaded.content,
     )
+    assert downloaded.headers["x-robots-tag"] == "noindex, nofollow"
 
-    assert sent["content"]["body"] == (  # type: ignore[index]
-        "Get it: https://documents.service.gov.uk/test-document"
+
+def test_without_confirmation_the_page_links_straight_to_the_file(
+    file_service: tuple[LimitsService, str],
+) -> None:
+    service, template = file_service
+    service.patch({"contact_link": "https://example.gov.uk/help"})
+    upload = prepare_upload(
+        io.BytesIO(b"name,age\nada,36\n"),
+        filename="people.csv",
+        confirm_email_before_download=False,
     )
+    link = _link(_send(service, template, "someone@example.com", upload))
+    page = httpx.get(link, timeout=10)
+    href = re.search(r'href="([^"]+)"', page.text)
+    assert href is not None
+    downloaded = httpx.get(str(page.url.join(html.unescape(href.group(1)))), timeout=10)
+    assert (
+        downloaded.headers["content-type"].split(";")[0],
+        downloaded.content,
+    ) == ("text/csv", b"name,age\nada,36\n")
+    assert downloaded.headers["content-disposition"].startswith("attachment")
+
+
+def test_retention_period_is_honoured(
+    file_service: tuple[LimitsService, str], sandbox: SandboxProcess
+) -> None:
+    service, template = file_service
+    service.patch({"contact_link": "https://example.gov.uk/help"})
+    upload = prepare_upload(
+        io.BytesIO(b"%PDF-1.4 x"), confirm_email_before_download=False, retention_period="1 week"
+    )
+    link = _link(_send(service, template, "someone@example.com", upload))
+    assert httpx.get(link, timeout=10).status_code == 200
+    admin(sandbox, "POST", "/sandbox/v1/clock", {"advance_seconds": 8 * 86400})
+    try:
+        gone = httpx.get(link, timeout=10)
+    finally:
+        admin(sandbox, "POST", "/sandbox/v1/clock", {"reset": True})
+    assert (gone.status_code, "The document is no longer available" in gone.text) == (410, True)
+
+
+def test_test_key_links_work_and_a_wrong_key_finds_nothing(
+    file_service: tuple[LimitsService, str],
+) -> None:
+    service, template = file_service
+    service.patch({"contact_link": "https://example.gov.uk/help"})
+    upload = prepare_upload(io.BytesIO(b"%PDF-1.4 x"), confirm_email_before_download=False)
+    link = _link(_send(service, template, "temp-fail@simulator.notify", upload))
+    assert httpx.get(link, timeout=10).status_code == 200
+    wrong = httpx.get(link.split("?key=")[0] + "?key=not-the-key", timeout=10)
+    assert (
+        wrong.status_code,
+        "The requested document could not be found" in wrong.text,
+    ) == (404, True)
+
+
+@pytest.mark.parametrize(
+    ("content", "options", "message"),
+    [
+        (b"", {}, "Document must not be empty"),
+        (b"\x00\x01binary", {}, "Unsupported file type 'application/octet-stream'. Supported"),
+        (b"%PDF-1.4 x", {"filename": "a.exe"}, "Unsupported file type '.exe'. Supported"),
+        (b"x" * (2 * 1024 * 1024 + 1025), {}, "Uploaded file exceeds file size limit"),
+    ],
+)
+def test_document_download_refusals(
+    file_service: tuple[LimitsService, str], content: bytes, options: dict[str, str], message: str
+) -> None:
+    service, template = file_service
+    service.patch({"contact_link": "https://example.gov.uk/help"})
+    doc = {"file": base64.b64encode(content).decode(), **options}
+    status, body, _ = failure(lambda: _send(service, template, "someone@example.com", doc))
+    assert (status, body["errors"][0]["error"]) == (400, "BadRequestError")
+    assert body["errors"][0]["message"].startswith(message), body
 
 
 def test_file_options_are_checked_with_notifys_texts(

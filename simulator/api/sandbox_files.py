@@ -1,0 +1,52 @@
+"""Files kept with a message, offered by the inspection API: a letter's PDF, the documents
+behind send-a-file links, GC's attached files.
+
+``GET /sandbox/v1/messages/{id}`` lists them under ``files``;
+``GET /sandbox/v1/messages/{id}/files/{file_id}`` returns one, byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from simulator.api.admin_auth import require_admin
+from simulator.api.keys import GATEWAY_KEY, Gateway
+from simulator.domain.errors import NotifyError
+from simulator.domain.ports import StoredFile
+
+__all__ = ["file_views", "get_message_file"]
+
+
+def _url(notification_id: str, stored: StoredFile) -> str:
+    return f"/sandbox/v1/messages/{notification_id}/files/{stored.id}"
+
+
+async def file_views(gateway: Gateway, notification_id: str) -> list[dict[str, Any]]:
+    if gateway.documents is None:
+        return []
+    return [
+        {
+            "id": stored.id,
+            "kind": stored.kind,
+            "filename": stored.meta.get("filename"),
+            "mimetype": stored.meta.get("mimetype", "application/pdf"),
+            "size": len(stored.content),
+            "url": _url(notification_id, stored),
+        }
+        for stored in await gateway.documents.files_for(notification_id)
+    ]
+
+
+async def get_message_file(request: web.Request) -> web.Response:
+    require_admin(request)
+    gateway = request.app[GATEWAY_KEY]
+    notification_id = request.match_info["notification_id"]
+    wanted = request.match_info["file_id"]
+    files = await gateway.documents.files_for(notification_id) if gateway.documents else []
+    stored = next((f for f in files if f.id == wanted), None)
+    if stored is None:
+        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+    mimetype = str(stored.meta.get("mimetype") or "application/pdf")
+    return web.Response(body=stored.content, content_type=mimetype)
