@@ -19,11 +19,13 @@ from simulator.api.keys import GATEWAY_KEY
 from simulator.app import FIXTURES_KEY, create_app
 from simulator.banner import DASHBOARD_PATH, banner, public_url
 from simulator.config import Config, ConfigError
+from simulator.connection_cap import CappedSockSite
 from simulator.fixtures import FixtureError
 
 __all__ = ["PortUnavailable", "bind", "serve"]
 
 _SHUTDOWN_TIMEOUT = 5.0
+_LINGER_SECONDS = 2.0
 
 
 class PortUnavailable(OSError):
@@ -87,10 +89,25 @@ async def _serve(config: Config, sock: socket.socket) -> None:
     for number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(number, stop.set)
     app = create_app(config)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    # the keep-alive timer runs from the moment a connection opens, so it is also the
+    # header time-out: an idle or slowloris connection is closed after it. A request
+    # answered before its body was read (408, 413, 403) is drained this long, then closed.
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log=None,
+        keepalive_timeout=config.header_timeout_seconds,
+        lingering_time=_LINGER_SECONDS,
+    )
     await runner.setup()  # the app's start-up: data dir, store, fixtures
     try:
-        await web.SockSite(runner, sock, shutdown_timeout=_SHUTDOWN_TIMEOUT).start()
+        site = CappedSockSite(
+            runner,
+            sock,
+            max_connections=config.max_connections,
+            shutdown_timeout=_SHUTDOWN_TIMEOUT,
+        )
+        await site.start()
         port = int(sock.getsockname()[1])
         gateway = app[GATEWAY_KEY]
         text = banner(

@@ -34,6 +34,7 @@ import structlog
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
+from simulator.api.body_io import read_body
 from simulator.api.json_io import json_response
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
 from simulator.config import ProviderSettings
@@ -126,7 +127,7 @@ async def _small_form(request: web.Request) -> MultiDictProxy[str]:
     length = request.content_length
     if length is not None and length > MAX_RECEIPT_BYTES:
         raise NotifyError("Request entity too large", status_code=413)
-    raw = await request.content.read(MAX_RECEIPT_BYTES + 1)
+    raw = await read_body(request, MAX_RECEIPT_BYTES)
     if len(raw) > MAX_RECEIPT_BYTES:
         raise NotifyError("Request entity too large", status_code=413)
     try:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from simulator.api.admin_auth import require_admin
 from simulator.api.admin_views import service_view
+from simulator.api.body_io import read_body
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import template_body
@@ -31,7 +32,7 @@ __all__ = [
 
 
 async def admin_body(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
+    raw = await read_body(request)
     body = parse_json_body(raw) if raw.strip() else {}
     if is_not_json(body) or not isinstance(body, dict):
         raise BadRequestError("Invalid JSON supplied in POST data")

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from simulator.api.body_io import read_body
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import format_time
@@ -50,7 +51,7 @@ async def get_template(request: web.Request) -> web.Response:
 async def patch_template(request: web.Request) -> web.Response:
     manager, principal = await _manager(request)
     template_id = _template_id(request)
-    raw = await request.read()
+    raw = await read_body(request)
     body = await read_v2_body(request, request.app[GATEWAY_KEY].profile) if raw.strip() else {}
     template = await manager.update(principal, template_id, body)
     return json_response(_body(manager, principal, template))

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from simulator.api.body_io import read_body
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
@@ -91,7 +92,7 @@ async def read_v2_body(request: web.Request, profile: Profile) -> Any:
     # GC's Flask get_json() insists on a JSON Content-Type; GOV.UK's ignores it
     if profile.json_content_type_required and not _is_json_type(request.content_type):
         raise BadRequestError(profile.messages.unsupported_media_type, 415)
-    body = parse_json_body(await request.read())
+    body = parse_json_body(await read_body(request))
     if is_not_json(body):
         raise BadRequestError(profile.messages.invalid_json)
     return body

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from aiohttp import web
 
+from simulator.api.body_io import read_body
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import template_body
@@ -49,7 +50,7 @@ async def post_template_preview(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     principal = await authenticate(request)
     template_id = _checked_id(request)
-    raw = await request.read()
+    raw = await read_body(request)
     body = parse_json_body(raw) if raw.strip() else {}
     if is_not_json(body):
         raise BadRequestError(gateway.profile.messages.invalid_json)
