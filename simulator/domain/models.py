@@ -120,7 +120,7 @@ class TeamMember:
 
 # what a service may be allowed, and the channels its daily limits count
 SERVICE_PERMISSIONS = frozenset(
-    {"sms", "email", "letter", "international_sms", "sms_to_uk_landlines"}
+    {"sms", "email", "letter", "international_sms", "sms_to_uk_landlines", "international_letters"}
 )
 DEFAULT_SERVICE_PERMISSIONS = frozenset({"sms", "email", "international_sms"})
 LIMIT_CHANNELS = frozenset({"email", "sms", "international_sms", "letter"})
