@@ -12,26 +12,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from simulator.domain.ports import CallbackStore, FileStore, InspectionView, Store
-from simulator.storage.postgres import PostgresCallbackStore, PostgresInspection, PostgresStore
-from simulator.storage.postgres.files import PostgresFileStore
+from simulator.storage.callbacks import CallbackQueries
+from simulator.storage.files import FileQueries
+from simulator.storage.inspection import InspectionQueries
+from simulator.storage.postgres import PostgresDatabase
 from simulator.storage.secret_box import SecretBox
-from simulator.storage.sqlite_callbacks import SqliteCallbackStore
-from simulator.storage.sqlite_files import SqliteFileStore
-from simulator.storage.sqlite_inspection import SqliteInspection
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.sql import Database
+from simulator.storage.sqlite_db import SqliteDatabase
+from simulator.storage.store import SqlStore
 
-__all__ = [
-    "AnyCallbackStore",
-    "AnyInspection",
-    "AnyStore",
-    "Storage",
-    "open_storage",
-    "sqlite_path",
-]
-
-AnyStore = SqliteStore | PostgresStore
-AnyCallbackStore = SqliteCallbackStore | PostgresCallbackStore
-AnyInspection = SqliteInspection | PostgresInspection
+__all__ = ["Storage", "open_storage", "sqlite_path"]
 
 _DEFAULT_FILE = "sandbox.db"
 
@@ -42,13 +32,15 @@ class Storage:
     callbacks: CallbackStore
     inspection: InspectionView
     files: FileStore
+    # the executor all four share
+    database: Database
 
     @property
     def kind(self) -> str:
-        return "postgresql" if isinstance(self.store, PostgresStore) else "sqlite"
+        return self.database.dialect.name
 
     async def close(self) -> None:
-        # the callback store and the inspection view share the store's engine
+        # the other parts share the store's database
         await self.store.close()
 
 
@@ -66,23 +58,16 @@ async def open_storage(
 ) -> Storage:
     """Open (and migrate) the store a URL names; `synchronous` applies to SQLite only."""
     scheme = urlsplit(url).scheme.lower() if url else "sqlite"
+    db: Database
     if scheme in {"postgresql", "postgres"}:
         assert url is not None
-        pg = PostgresStore(url, box)
-        await pg.open()
-        return Storage(
-            pg,
-            PostgresCallbackStore(pg.engine),
-            PostgresInspection(pg.engine),
-            PostgresFileStore(pg.engine),
+        db = PostgresDatabase(url)
+    elif scheme == "sqlite":
+        db = SqliteDatabase(sqlite_path(url, data_dir), synchronous=synchronous)
+    else:
+        raise ValueError(
+            f"unsupported database URL scheme {scheme!r} (use sqlite:// or postgresql://)"
         )
-    if scheme == "sqlite":
-        store = SqliteStore(sqlite_path(url, data_dir), box, synchronous=synchronous)
-        await store.open()
-        return Storage(
-            store,
-            SqliteCallbackStore(store.engine),
-            SqliteInspection(store.engine),
-            SqliteFileStore(store.engine),
-        )
-    raise ValueError(f"unsupported database URL scheme {scheme!r} (use sqlite:// or postgresql://)")
+    store = SqlStore(db, box)
+    await store.open()
+    return Storage(store, CallbackQueries(db), InspectionQueries(db), FileQueries(db), db)

@@ -1,25 +1,35 @@
-"""Versioned schema files, applied in order and recorded (as Mailpit does)."""
+"""Versioned schema files (one tree for both backends), applied in order and recorded."""
 
 from __future__ import annotations
 
 import sqlite3
 from importlib import resources
 
-__all__ = ["apply_sqlite_migrations", "schema_files"]
+from simulator.storage.dialect import SQLITE, Dialect
+
+__all__ = ["apply_sqlite_migrations", "latest_version", "schema_files", "version_key"]
 
 
-def _version_key(name: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in name.removesuffix(".sql").split("."))
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.removesuffix(".sql").split("."))
 
 
-def schema_files() -> list[tuple[str, str]]:
-    """(version, sql) pairs in version order."""
+def latest_version(versions: list[str]) -> str | None:
+    # by number, not as text: "1.10.0" comes after "1.9.0"
+    return max(versions, key=version_key) if versions else None
+
+
+def schema_files(dialect: Dialect = SQLITE) -> list[tuple[str, str]]:
+    """(version, sql) pairs in version order, written in the dialect's type names."""
     folder = resources.files("simulator.storage").joinpath("schema")
     names = sorted(
         (entry.name for entry in folder.iterdir() if entry.name.endswith(".sql")),
-        key=_version_key,
+        key=version_key,
     )
-    return [(name.removesuffix(".sql"), folder.joinpath(name).read_text("utf-8")) for name in names]
+    return [
+        (name.removesuffix(".sql"), dialect.ddl(folder.joinpath(name).read_text("utf-8")))
+        for name in names
+    ]
 
 
 def apply_sqlite_migrations(connection: sqlite3.Connection) -> list[str]:
@@ -28,7 +38,7 @@ def apply_sqlite_migrations(connection: sqlite3.Connection) -> list[str]:
     )
     done = {row[0] for row in connection.execute("SELECT version FROM schema_versions")}
     applied = []
-    for version, sql in schema_files():
+    for version, sql in schema_files(SQLITE):
         if version in done:
             continue
         connection.executescript(f"BEGIN;\n{sql}\nCOMMIT;")

@@ -1,9 +1,10 @@
-"""Mapping between SQLite rows and domain records."""
+"""Mapping between stored rows (on either backend) and domain records."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -37,6 +38,22 @@ __all__ = [
     "service_values",
     "template_from_row",
 ]
+
+
+def by_name(columns: str, values: Sequence[Any]) -> dict[str, Any]:
+    """A row's values keyed by column name: the named parameters of an INSERT."""
+    return dict(zip(_names(columns), values, strict=True))
+
+
+@functools.cache
+def _names(columns: str) -> tuple[str, ...]:
+    return tuple(column.strip() for column in columns.split(","))
+
+
+SERVICE_COLUMNS = (
+    "id, name, restricted, active, email_sender_local_part, rate_limit, settings, created_at"
+)
+RECEIVED_TEXT_COLUMNS = "id, service_id, user_number, notify_number, content, created_at"
 
 
 class Row(Protocol):
@@ -158,7 +175,6 @@ NOTIFICATION_COLUMNS = (
     "personalisation, planned_status, next_action_at, attempts, provider, provider_reference, "
     "status_detail, scheduled_for, job_id"
 )
-NOTIFICATION_PLACEHOLDERS = ", ".join("?" * len(NOTIFICATION_COLUMNS.split(",")))
 
 # The worker's view of due rows: a test key's timeline never needs the content, so the
 # bulky columns are left out for those rows (issue 4: fewer bytes and no JSON decoding)

@@ -30,7 +30,6 @@ from simulator.domain.models import (
 )
 from simulator.domain.ports import MessageRecord
 from simulator.storage.factory import Storage
-from simulator.storage.postgres import PostgresStore
 
 __all__ = [
     "T0",
@@ -98,9 +97,10 @@ def postgres_database() -> Iterator[tuple[str | None, str]]:
 
 async def raw_rows(storage: Storage, sql: str) -> list[tuple[Any, ...]]:
     """Rows straight from either backend, bypassing every mapper."""
-    if isinstance(storage.store, PostgresStore):
-        return [tuple(r) for r in await storage.store.engine.read(lambda c: c.fetch(sql))]
-    return await storage.store.engine.read(lambda c: c.execute(sql).fetchall())
+    engine: Any = storage.database.engine  # the backend's own, to bypass the shared SQL
+    if storage.kind == "postgresql":
+        return [tuple(r) for r in await engine.read(lambda c: c.fetch(sql))]
+    return list(await engine.read(lambda c: c.execute(sql).fetchall()))
 
 
 def _id() -> str:

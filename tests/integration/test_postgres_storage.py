@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,14 +16,15 @@ import asyncpg
 import pytest
 
 from simulator.domain.models import Status
-from simulator.domain.ports import Transition
+from simulator.domain.ports import CallbackStore, InspectionView, Store, Transition
+from simulator.storage.callbacks import CallbackQueries
+from simulator.storage.dialect import POSTGRES
 from simulator.storage.factory import open_storage
-from simulator.storage.postgres import PostgresCallbackStore, PostgresInspection, PostgresStore
-from simulator.storage.postgres.migrations import schema_files as postgres_schema_files
+from simulator.storage.inspection import InspectionQueries
+from simulator.storage.migrations import schema_files
+from simulator.storage.postgres import PostgresDatabase
 from simulator.storage.secret_box import SecretBox
-from simulator.storage.sqlite_callbacks import SqliteCallbackStore
-from simulator.storage.sqlite_inspection import SqliteInspection
-from simulator.storage.sqlite_store import SqliteStore
+from simulator.storage.store import SqlStore
 from tests.integration.storage_support import (
     T0,
     key,
@@ -63,51 +65,52 @@ def _public(cls: type) -> dict[str, inspect.Signature]:
 
 
 @pytest.mark.parametrize(
-    ("sqlite_cls", "postgres_cls"),
+    ("port", "adapter"),
     [
-        (SqliteStore, PostgresStore),
-        (SqliteCallbackStore, PostgresCallbackStore),
-        (SqliteInspection, PostgresInspection),
+        (Store, SqlStore),
+        (CallbackStore, CallbackQueries),
+        (InspectionView, InspectionQueries),
     ],
 )
-def test_postgres_adapters_offer_every_sqlite_method(sqlite_cls: type, postgres_cls: type) -> None:
-    sqlite, postgres = _public(sqlite_cls), _public(postgres_cls)
-    assert sorted(set(sqlite) - set(postgres)) == []
-    for name, signature in sqlite.items():
-        assert list(postgres[name].parameters) == list(signature.parameters), name
+def test_adapters_offer_every_port_method(port: type, adapter: type) -> None:
+    wanted, offered = _public(port), _public(adapter)
+    assert sorted(set(wanted) - set(offered)) == []
+    for name, signature in wanted.items():
+        assert list(offered[name].parameters) == list(signature.parameters), name
 
 
-def test_every_sqlite_schema_version_has_a_postgres_twin() -> None:
-    from simulator.storage.migrations import schema_files as sqlite_schema_files
-
-    assert [v for v, _ in postgres_schema_files()] == [v for v, _ in sqlite_schema_files()]
+def test_one_schema_tree_expands_for_both_dialects() -> None:
+    lite, pg = schema_files(), schema_files(POSTGRES)
+    assert [v for v, _ in pg] == [v for v, _ in lite]
+    for _, sql in (*lite, *pg):
+        assert not re.search(r"\{[a-z_]+\}", sql), "a type token left unexpanded"
 
 
 async def test_tables_columns_and_indexes_match_sqlite(postgres_url: str, tmp_path: Path) -> None:
     lite = await open_storage(None, tmp_path, BOX)
     pg = await open_storage(await _fresh_schema(postgres_url), tmp_path, BOX)
     try:
-        assert isinstance(lite.store, SqliteStore) and isinstance(pg.store, PostgresStore)
-        lite_columns = await lite.store.engine.read(
+        assert (lite.kind, pg.kind) == ("sqlite", "postgresql")
+        lite_columns = await lite.database.engine.read(
             lambda c: c.execute(
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
                 "WHERE m.type = 'table' AND m.name != 'sqlite_sequence' ORDER BY m.name, p.cid"
             ).fetchall()
         )
-        pg_columns = await pg.store.engine.read(
+        pg_columns = await pg.database.engine.read(
             lambda c: c.fetch(
                 "SELECT table_name, column_name FROM information_schema.columns "
                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
             )
         )
         assert [tuple(r) for r in pg_columns] == lite_columns
-        lite_indexes = await lite.store.engine.read(
+        lite_indexes = await lite.database.engine.read(
             lambda c: c.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'index' "
                 "AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name"
             ).fetchall()
         )
-        pg_indexes = await pg.store.engine.read(
+        pg_indexes = await pg.database.engine.read(
             lambda c: c.fetch(
                 "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
                 # indexes behind PRIMARY KEY and UNIQUE: SQLite's are the autoindexes
@@ -123,15 +126,15 @@ async def test_tables_columns_and_indexes_match_sqlite(postgres_url: str, tmp_pa
 
 async def test_replicas_starting_together_migrate_once(postgres_url: str) -> None:
     url = await _fresh_schema(postgres_url)
-    stores = [PostgresStore(url, BOX) for _ in range(4)]
+    stores = [SqlStore(PostgresDatabase(url), BOX) for _ in range(4)]
     try:
         await asyncio.gather(*(store.open() for store in stores))
-        latest = postgres_schema_files()[-1][0]
+        latest = schema_files(POSTGRES)[-1][0]
         assert {store.schema_version for store in stores} == {latest}
         versions = await stores[0].engine.read(
             lambda c: c.fetch("SELECT version FROM schema_versions ORDER BY version")
         )
-        assert [r[0] for r in versions] == [v for v, _ in postgres_schema_files()]
+        assert [r[0] for r in versions] == [v for v, _ in schema_files(POSTGRES)]
     finally:
         for store in stores:
             await store.close()
@@ -139,7 +142,7 @@ async def test_replicas_starting_together_migrate_once(postgres_url: str) -> Non
 
 async def test_replicas_claiming_overlapping_batches_each_win_once(postgres_url: str) -> None:
     url = await _fresh_schema(postgres_url)
-    replicas = [PostgresStore(url, BOX, max_size=4) for _ in range(3)]
+    replicas = [SqlStore(PostgresDatabase(url, max_size=4), BOX) for _ in range(3)]
     try:
         for store in replicas:
             await store.open()
@@ -159,7 +162,7 @@ async def test_replicas_claiming_overlapping_batches_each_win_once(postgres_url:
             for n in due
         ]
 
-        async def claim(store: PostgresStore) -> list[str]:
+        async def claim(store: SqlStore) -> list[str]:
             batch = random.sample(claims, len(claims))  # each replica in its own order
             results = await store.apply_transitions(batch)
             return [t.notification_id for t, ok in zip(batch, results, strict=True) if ok]
@@ -175,7 +178,7 @@ async def test_replicas_claiming_overlapping_batches_each_win_once(postgres_url:
 async def test_replicas_saving_the_same_new_keys_at_once_both_succeed(postgres_url: str) -> None:
     # what two replicas do when they load the same fixture file at the same moment
     url = await _fresh_schema(postgres_url)
-    a, b = PostgresStore(url, BOX), PostgresStore(url, BOX)
+    a, b = SqlStore(PostgresDatabase(url), BOX), SqlStore(PostgresDatabase(url), BOX)
     try:
         await a.open()
         await b.open()

@@ -20,7 +20,6 @@ from simulator.domain.ports import InspectionQuery, ListQuery, MessageQuery, Tra
 from simulator.domain.reports import Report, ReportStatus
 from simulator.storage.factory import Storage, open_storage, sqlite_path
 from simulator.storage.migrations import schema_files as sqlite_schema_files
-from simulator.storage.postgres import PostgresStore
 from simulator.storage.secret_box import SecretBox
 from tests.integration.storage_support import (
     T0,
@@ -74,8 +73,10 @@ class Replicas:
 async def replicas(database_url: str, tmp_path: Path) -> AsyncIterator[Replicas]:
     opened = Replicas(database_url, tmp_path)
     first = await opened.open()
-    if isinstance(first.store, PostgresStore):
-        await first.store.engine.write(lambda c: c.execute(f"TRUNCATE {TABLES} RESTART IDENTITY"))
+    if first.kind == "postgresql":
+        await first.database.engine.write(
+            lambda c: c.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
+        )
     yield opened
     for storage in opened.opened:
         await storage.close()

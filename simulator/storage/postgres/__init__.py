@@ -1,8 +1,6 @@
-"""The PostgreSQL adapters, for several replicas sharing one database."""
+"""The PostgreSQL executor and store, for several replicas sharing one database."""
 
-from simulator.storage.postgres.callbacks import PostgresCallbackStore
+from simulator.storage.postgres.database import PostgresDatabase
 from simulator.storage.postgres.engine import PostgresEngine
-from simulator.storage.postgres.inspection import PostgresInspection
-from simulator.storage.postgres.store import PostgresStore
 
-__all__ = ["PostgresCallbackStore", "PostgresEngine", "PostgresInspection", "PostgresStore"]
+__all__ = ["PostgresDatabase", "PostgresEngine"]

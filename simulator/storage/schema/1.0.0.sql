@@ -6,7 +6,7 @@ CREATE TABLE services (
     email_sender_local_part TEXT NOT NULL,
     rate_limit INTEGER NOT NULL,
     settings TEXT NOT NULL DEFAULT '{}',
-    created_at INTEGER NOT NULL
+    created_at {timestamp} NOT NULL
 );
 
 CREATE TABLE api_keys (
@@ -14,15 +14,15 @@ CREATE TABLE api_keys (
     service_id TEXT NOT NULL REFERENCES services(id),
     name TEXT NOT NULL,
     key_type TEXT NOT NULL,
-    secret_ciphertext BLOB NOT NULL,
+    secret_ciphertext {bytes} NOT NULL,
     secret_digest TEXT NOT NULL UNIQUE,
     permissions TEXT NOT NULL DEFAULT '[]',
     description TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL DEFAULT 'sandbox',
-    created_at INTEGER NOT NULL,
-    revoked_at INTEGER,
-    expires_at INTEGER,
-    last_used_at INTEGER
+    created_at {timestamp} NOT NULL,
+    revoked_at {timestamp},
+    expires_at {timestamp},
+    last_used_at {timestamp}
 );
 CREATE INDEX api_keys_service ON api_keys(service_id);
 
@@ -35,8 +35,8 @@ CREATE TABLE templates (
     subject TEXT,
     body TEXT NOT NULL,
     created_by TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER,
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp},
     archived INTEGER NOT NULL DEFAULT 0,
     hidden INTEGER NOT NULL DEFAULT 0,
     postage TEXT,
@@ -59,19 +59,20 @@ CREATE TABLE notifications (
     reference TEXT,
     body TEXT NOT NULL,
     subject TEXT,
-    created_at INTEGER NOT NULL,
-    sent_at INTEGER,
-    updated_at INTEGER,
+    created_at {timestamp} NOT NULL,
+    sent_at {timestamp},
+    updated_at {timestamp},
     billable_units INTEGER NOT NULL DEFAULT 0,
     international INTEGER NOT NULL DEFAULT 0,
-    rate_multiplier REAL NOT NULL DEFAULT 1.0,
+    -- an 8-byte float on both (PostgreSQL's REAL is only 4)
+    rate_multiplier {float} NOT NULL DEFAULT 1.0,
     sender TEXT,
     reply_to TEXT,
     unsubscribe_url TEXT,
     postage TEXT,
     personalisation TEXT,
     planned_status TEXT,
-    next_action_at INTEGER,
+    next_action_at {timestamp},
     attempts INTEGER NOT NULL DEFAULT 0,
     provider TEXT,
     provider_reference TEXT,
@@ -89,7 +90,7 @@ CREATE TABLE received_texts (
     user_number TEXT NOT NULL,
     notify_number TEXT NOT NULL,
     content TEXT NOT NULL,
-    created_at INTEGER NOT NULL
+    created_at {timestamp} NOT NULL
 );
 CREATE INDEX received_texts_listing ON received_texts(service_id, created_at);
 
@@ -110,6 +111,6 @@ CREATE TABLE messages (
     reference TEXT,
     template_id TEXT NOT NULL,
     unsubscribe_url TEXT,
-    created_at INTEGER NOT NULL
+    created_at {timestamp} NOT NULL
 );
 CREATE INDEX messages_created ON messages(created_at);

@@ -7,10 +7,10 @@ CREATE TABLE callbacks (
     payload TEXT NOT NULL,
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at INTEGER,
+    next_attempt_at {timestamp},
     last_error TEXT,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp} NOT NULL
 );
 CREATE INDEX callbacks_due ON callbacks(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
 CREATE INDEX callbacks_subject ON callbacks(subject_id);

@@ -16,12 +16,12 @@ CREATE TABLE jobs (
     sender TEXT,
     row_data TEXT NOT NULL,
     processed_rows INTEGER NOT NULL DEFAULT 0,
-    scheduled_for INTEGER,
-    lease_until INTEGER,
-    created_at INTEGER NOT NULL,
-    updated_at INTEGER,
-    processing_started INTEGER,
-    processing_finished INTEGER
+    scheduled_for {timestamp},
+    lease_until {timestamp},
+    created_at {timestamp} NOT NULL,
+    updated_at {timestamp},
+    processing_started {timestamp},
+    processing_finished {timestamp}
 );
 CREATE INDEX jobs_status ON jobs(job_status);
 CREATE INDEX jobs_service ON jobs(service_id, created_at);

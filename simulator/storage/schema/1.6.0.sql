@@ -6,10 +6,10 @@ CREATE TABLE files (
     kind TEXT NOT NULL,
     service_id TEXT NOT NULL,
     notification_id TEXT,
-    content BLOB NOT NULL,
+    content {bytes} NOT NULL,
     meta TEXT NOT NULL DEFAULT '{}',
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER,
+    created_at {timestamp} NOT NULL,
+    expires_at {timestamp},
     PRIMARY KEY (kind, id)
 );
 CREATE INDEX files_notification ON files(notification_id) WHERE notification_id IS NOT NULL;

@@ -8,9 +8,9 @@ CREATE TABLE reports (
     language TEXT NOT NULL,
     job_id TEXT,
     status TEXT NOT NULL,
-    requested_at INTEGER NOT NULL,
-    completed_at INTEGER,
-    expires_at INTEGER,
+    requested_at {timestamp} NOT NULL,
+    completed_at {timestamp},
+    expires_at {timestamp},
     content TEXT
 );
 CREATE INDEX reports_service ON reports(service_id, requested_at);
