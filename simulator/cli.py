@@ -10,7 +10,7 @@ from pathlib import Path
 
 from simulator import __version__
 from simulator.cli_admin import add_admin_commands, run_admin_command
-from simulator.config import PROFILES, Config, ConfigError
+from simulator.config import PROFILES, Config, ConfigError, unknown_variables
 from simulator.logging_setup import configure_logging
 
 __all__ = ["main"]
@@ -55,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"notify-sandbox: {error}", file=sys.stderr)
         return 2
+    for warning in unknown_variables(env):
+        print(f"notify-sandbox: warning: {warning}", file=sys.stderr)
     configure_logging(config.log_format, config.log_level)
     return _serve(config)
 

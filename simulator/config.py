@@ -14,7 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROFILES", "Config", "ConfigError", "ProviderSettings", "SimulatorTiming"]
+from simulator.did_you_mean import closest, unknown_name_message
+
+__all__ = [
+    "PROFILES",
+    "Config",
+    "ConfigError",
+    "ProviderSettings",
+    "SimulatorTiming",
+    "unknown_variables",
+]
 
 PROFILES = ("uk", "ca")
 
@@ -141,7 +150,7 @@ class Config:
         values: dict[str, Any] = {}
         config_file = env.get("SANDBOX_CONFIG")
         if config_file:
-            values.update(_read_toml(Path(config_file)))
+            values.update(_checked_file_settings(Path(config_file), _read_toml(Path(config_file))))
         values.update(_env_values(env))
         return cls.build(values)
 
@@ -242,6 +251,39 @@ _SIMPLE_FIELDS = {
     "max_connections": int,
 }
 _AUTH_SCHEMES = {"apikey-v1", "bearer-key", "basic", "query"}
+# every key a --config file may have (and, upper-cased after SANDBOX_, every variable)
+_FILE_SETTINGS = frozenset(_SIMPLE_FIELDS) | {
+    "sim_sending_delay",
+    "sim_delivery_delay",
+    "providers",
+}
+_PROVIDER_FIELDS = frozenset({"name", "kind", "channel", "priority", "settings"})
+# variables that are not settings: the admin commands' URL, the providers' lists and secrets,
+# and the project's own test and benchmark tools
+_OTHER_VARIABLES = frozenset({"SANDBOX_CONFIG", "SANDBOX_PROVIDERS", "SANDBOX_URL"})
+_OTHER_PREFIXES = ("SANDBOX_PROVIDER_", "SANDBOX_TEST_", "SANDBOX_BENCH_")
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """A warning for each SANDBOX_* variable the sandbox does not read (a typo, most likely)."""
+    known = {f"SANDBOX_{name.upper()}" for name in _FILE_SETTINGS - {"providers"}}
+    known |= _OTHER_VARIABLES
+    return [
+        f"{name} is not a setting and is ignored"
+        + (f" (did you mean {near}?)" if (near := closest(name, known)) else "")
+        for name in sorted(env)
+        if name.startswith("SANDBOX_")
+        and name not in known
+        and not name.startswith(_OTHER_PREFIXES)
+    ]
+
+
+def _checked_file_settings(path: Path, values: dict[str, Any]) -> dict[str, Any]:
+    for key in values:
+        if key not in _FILE_SETTINGS:
+            message = unknown_name_message("setting", key, _FILE_SETTINGS)
+            raise ConfigError(f"config file {path}: {message}")
+    return values
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -272,9 +314,18 @@ def _coerce(name: str, value: Any) -> Any:
             raise ConfigError(f"{name}: cannot read {value!r} as true or false")
         return text in {"1", "true", "yes", "on"}
     try:
-        return kind(value)
+        coerced = kind(value)
     except (TypeError, ValueError) as error:
-        raise ConfigError(f"{name}: cannot read {value!r} as {kind.__name__}") from error
+        raise ConfigError(f"{name}: cannot read {value!r} as {_wanted(name, kind)}") from error
+    if name == "port" and not 0 < coerced < 65536:
+        raise ConfigError(f"{name}: cannot read {value!r} as a port (1 to 65535)")
+    return coerced
+
+
+def _wanted(name: str, kind: type) -> str:
+    if name == "port":
+        return "a port"
+    return {int: "a whole number", float: "a number", Path: "a path"}.get(kind, kind.__name__)
 
 
 def _non_negative(values: Mapping[str, Any], name: str, default: float) -> float:
@@ -288,12 +339,18 @@ def _non_negative(values: Mapping[str, Any], name: str, default: float) -> float
 
 
 def _env_values(env: Mapping[str, str]) -> dict[str, Any]:
-    names = set(_SIMPLE_FIELDS) | {"sim_sending_delay", "sim_delivery_delay"}
-    values: dict[str, Any] = {
-        name: env[f"SANDBOX_{name.upper()}"]
-        for name in names
-        if env.get(f"SANDBOX_{name.upper()}") not in (None, "")
-    }
+    values: dict[str, Any] = {}
+    for name in _FILE_SETTINGS - {"providers"}:
+        raw = env.get(f"SANDBOX_{name.upper()}")
+        if raw in (None, ""):
+            continue
+        try:  # read here, so a bad value names the variable it came from
+            values[name] = _coerce(name, raw) if name in _SIMPLE_FIELDS else float(raw)
+        except (ConfigError, ValueError) as error:
+            problem = str(error).removeprefix(f"{name}: ")
+            if not isinstance(error, ConfigError):
+                problem = f"cannot read {raw!r} as a number of seconds"
+            raise ConfigError(f"SANDBOX_{name.upper()}: {problem}") from None
     if env.get("SANDBOX_PROVIDERS"):
         try:
             values["providers"] = json.loads(env["SANDBOX_PROVIDERS"])
@@ -339,6 +396,10 @@ def _providers(raw: Any) -> tuple[ProviderSettings, ...]:
     for index, item in enumerate(raw or ()):
         if not isinstance(item, Mapping) or "kind" not in item or "channel" not in item:
             raise ConfigError(f"providers[{index}] needs at least kind and channel")
+        for key in item:
+            if key not in _PROVIDER_FIELDS:
+                message = unknown_name_message("field", str(key), _PROVIDER_FIELDS)
+                raise ConfigError(f"providers[{index}]: {message}")
         if item["channel"] not in {"sms", "email"}:
             raise ConfigError(f"providers[{index}].channel must be sms or email")
         specs.append(

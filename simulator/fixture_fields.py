@@ -7,12 +7,13 @@ service without templates and leave the user guessing. Errors read
 
 from __future__ import annotations
 
-import difflib
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["FieldError", "Fields", "unknown_name_message"]
+from simulator.did_you_mean import unknown_name_message
+
+__all__ = ["FieldError", "Fields"]
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -20,13 +21,6 @@ _MISSING: Any = object()
 
 class FieldError(ValueError):
     """A problem at one place in a file; `str()` is ``<path>: <problem>``."""
-
-
-def unknown_name_message(kind: str, name: str, valid: Collection[str]) -> str:
-    """`unknown field 'tempaltes' (did you mean 'templates'?); valid: ...`"""
-    close = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown {kind} {name!r}{hint}; valid: {', '.join(sorted(valid))}"
 
 
 def _kind(value: Any) -> str:

@@ -5,13 +5,14 @@ Only the composition root calls these; nothing is loaded at import time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Literal, cast
 
 import structlog
 
+from simulator.did_you_mean import unknown_name_message
 from simulator.domain.outbound import (
     PROVIDER_ENTRY_POINT_GROUP,
     EmailProvider,
@@ -111,7 +112,9 @@ def build_providers(
     sms: list[SmsProvider] = []
     email: list[EmailProvider] = []
     for spec in ordered:
-        provider = factories[spec.kind]({**spec.settings, "name": spec.name})
+        settings = _ReadSettings({**spec.settings, "name": spec.name})
+        provider = factories[spec.kind](settings)
+        settings.check_all_read(spec)
         if spec.channel == "sms" and isinstance(provider, SmsProvider):
             sms.append(provider)
         elif spec.channel == "email" and isinstance(provider, EmailProvider):
@@ -121,6 +124,44 @@ def build_providers(
                 f"provider {spec.name!r}: kind {spec.kind!r} cannot send {spec.channel}"
             )
     return ProviderSet(sms=tuple(sms), email=tuple(email))
+
+
+class _ReadSettings(Mapping[str, Any]):
+    """A provider's settings that remember which keys the factory looked at.
+
+    A key it never looked at is one it does not know (a typo such as ``hots``), so it is
+    refused instead of silently ignored; the valid names are the ones it did look at.
+    A factory that iterates the settings is taken to read them all.
+    """
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+        self._read: set[str] = {"name"}
+
+    def __getitem__(self, key: str) -> Any:
+        self._read.add(key)
+        return self._values[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self._read.add(key)
+        return key in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        self._read.update(self._values)
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def check_all_read(self, spec: ProviderSpec) -> None:
+        for key in self._values:
+            if key not in self._read:
+                valid = sorted(self._read - {"name"})
+                raise ValueError(
+                    f"provider {spec.name!r}: "
+                    + unknown_name_message(f"{spec.kind} setting", key, valid)
+                )
 
 
 def _check_specs(specs: Sequence[ProviderSpec], factories: Mapping[str, ProviderFactory]) -> None:

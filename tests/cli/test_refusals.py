@@ -6,6 +6,7 @@ Each case runs `python -m simulator serve` as a user types it and reads its one-
 from __future__ import annotations
 
 import copy
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,51 @@ def test_a_bad_fixture_field_is_refused_with_its_path(tmp_path: Path, case: str)
     change, expected = FIXTURE_CASES[case]
     line = _serve_with(tmp_path, change)
     assert line.startswith(f"notify-sandbox: {tmp_path / 'mine.yaml'}: {expected}"), line
+
+
+def _serve_env(tmp_path: Path, **env: str) -> str:
+    port, data_dir = str(free_port()), str(tmp_path / "d")
+    return _refusal("serve", "--port", port, "--data-dir", data_dir, env=env)
+
+
+def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    assert _serve_env(tmp_path, SANDBOX_PORT="abc") == (
+        "notify-sandbox: SANDBOX_PORT: cannot read 'abc' as a port"
+    )
+    assert _serve_env(tmp_path, SANDBOX_SIM_DELIVERY_DELAY="soon") == (
+        "notify-sandbox: SANDBOX_SIM_DELIVERY_DELAY: cannot read 'soon' as a number of seconds"
+    )
+
+
+def test_an_unknown_config_file_key_is_refused_naming_the_valid_ones(tmp_path: Path) -> None:
+    config = tmp_path / "sandbox.toml"
+    config.write_text("prot = 7000\n", "utf-8")
+    line = _serve_env(tmp_path, SANDBOX_CONFIG=str(config))
+    assert line.startswith(
+        f"notify-sandbox: config file {config}: unknown setting 'prot' (did you mean 'port'?); "
+        "valid: admin_cors_origins, admin_token, "
+    )
+
+
+def test_an_unknown_provider_setting_is_refused_naming_what_the_provider_reads(
+    tmp_path: Path,
+) -> None:
+    providers = '[{"name": "mail", "kind": "smtp", "channel": "email", "settings": {"hots": "x"}}]'
+    assert _serve_env(tmp_path, SANDBOX_PROVIDERS=providers) == (
+        "notify-sandbox: providers: provider 'mail': unknown smtp setting 'hots' "
+        "(did you mean 'host'?); valid: host, password, port, starttls, timeout, use_tls, "
+        "username, validate_certs"
+    )
+
+
+def test_an_unknown_environment_variable_is_a_warning(tmp_path: Path) -> None:
+    with socket.socket() as taken:  # so the server stops at once, after the warnings
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = run_module("serve", "--port", port, env={"SANDBOX_PROT": "7000"})
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0] == (
+        "notify-sandbox: warning: SANDBOX_PROT is not a setting and is ignored "
+        "(did you mean SANDBOX_PORT?)"
+    )
