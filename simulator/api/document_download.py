@@ -9,7 +9,9 @@ document-download-api's ``/authenticate`` does. The file itself is at
 answers a redirect to the page until the address is confirmed.
 (alphagov/document-download-api app/download/views.py; app/utils/urls.py.)
 
-Engineer #17's GC ``link`` files reuse this module and gateway/send_a_file.py.
+GC's ``link`` files use the same route, which for them serves the file itself, as GC's
+document-download-api does (cds-snc/notification-document-download-api
+app/download/views.py ``download_document_b64``).
 """
 
 from __future__ import annotations
@@ -119,6 +121,8 @@ async def get_download_page(request: web.Request) -> web.Response:
     if isinstance(found, web.Response):
         return found
     stored, key = found
+    if stored.meta.get("gc"):  # GC's link is the file itself
+        return _file_response(stored, as_attachment=bool(request.query.get("filename")))
     links = _links(request)
     if not links.has_access(stored, request.cookies.get(_COOKIE)):
         return _email_form()
@@ -172,10 +176,17 @@ async def get_document_file(request: web.Request) -> web.StreamResponse:
     if not links.has_access(stored, request.cookies.get(_COOKIE)):
         page = f"/d/{to_base64_id(stored.service_id)}/{to_base64_id(stored.id)}?key={key}"
         raise web.HTTPFound(location=page)
+    return _file_response(stored)
+
+
+def _file_response(stored: StoredFile, *, as_attachment: bool | None = None) -> web.Response:
+    """The file; ``as_attachment`` None: by its type, as GOV.UK's document-download."""
     mimetype = str(stored.meta.get("mimetype") or "application/octet-stream")
     extension = extension_for(mimetype)
     filename = str(stored.meta.get("filename") or f"{stored.id}.{extension}")
-    disposition = "attachment" if extension in FORCE_DOWNLOAD else "inline"
+    if as_attachment is None:
+        as_attachment = extension in FORCE_DOWNLOAD
+    disposition = "attachment" if as_attachment else "inline"
     headers = {
         **_PRIVATE,
         "Content-Disposition": f'{disposition}; filename="{filename.replace(chr(34), "")}"',

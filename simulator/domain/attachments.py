@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["AttachmentRules", "file_keys", "prepare_documents", "validate_files"]
+__all__ = [
+    "AttachmentRules",
+    "file_keys",
+    "link_mimetype",
+    "prepare_documents",
+    "validate_files",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +29,10 @@ class AttachmentRules:
     max_files: int = 10
     max_file_bytes: int = 10 * 1024 * 1024
     max_personalisation_bytes: int = 50 * 1024
-    # the sandbox's own document links; nothing is downloadable from them
+    # GC-DOCS send.md: "we delete the file after 7 days", then its link is a 404
+    link_retention_days: int = 7
+    # an attached file's direct_file_url in its record; nothing is downloadable from it
     document_url: str = "https://documents.notify-sandbox.invalid/d/{service_id}/{document_id}"
-    simulated_document_url: str = (
-        "https://documents.notify-sandbox.invalid/services/{service_id}/documents/test-document"
-    )
 
 
 def file_keys(personalisation: Mapping[str, Any]) -> list[str]:
@@ -67,36 +72,43 @@ def validate_files(personalisation: Mapping[str, Any], rules: AttachmentRules) -
 
 
 def prepare_documents(
-    personalisation: Mapping[str, Any], rules: AttachmentRules, *, service_id: str, simulated: bool
+    personalisation: Mapping[str, Any],
+    rules: AttachmentRules,
+    *,
+    service_id: str,
+    links: Mapping[str, str],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(values to render with, values to record) once the files are accepted.
 
-    ``link`` files become a document URL in the message; ``attach`` files are left out
-    of the message and recorded by their metadata (the content is never stored).
+    ``link`` files become their download link in the message (``links``, by key: kept by
+    the caller); ``attach`` files are left out of the message and recorded by their
+    metadata.
     """
     render: dict[str, Any] = {}
     record: dict[str, Any] = {}
     for key, value in personalisation.items():
         if not (isinstance(value, Mapping) and "file" in value):
             render[key] = record[key] = value
-            continue
-        if simulated:
-            render[key] = record[key] = rules.simulated_document_url.format(service_id=service_id)
-            continue
-        document_id = str(uuid.uuid4())
-        url = rules.document_url.format(service_id=service_id, document_id=document_id)
-        if value.get("sending_method") == "attach":
+        elif value.get("sending_method") == "attach":
+            document_id = str(uuid.uuid4())
+            url = rules.document_url.format(service_id=service_id, document_id=document_id)
             record[key] = _metadata(value, document_id, url)
         else:
-            render[key] = record[key] = url
+            render[key] = record[key] = links[key]
     return render, record
+
+
+def link_mimetype(value: Mapping[str, Any]) -> str:
+    """What a download of the file is served as: by its filename, as GC records it."""
+    filename = value.get("filename")
+    return (mimetypes.guess_type(str(filename))[0] if filename else None) or (
+        "application/octet-stream"
+    )
 
 
 def _metadata(value: Mapping[str, Any], document_id: str, url: str) -> dict[str, Any]:
     filename = value.get("filename")
-    mime_type = (mimetypes.guess_type(str(filename))[0] if filename else None) or (
-        "application/octet-stream"
-    )
+    mime_type = link_mimetype(value)
     return {
         "document": {
             "id": document_id,

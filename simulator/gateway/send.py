@@ -307,14 +307,18 @@ class SendService:
         if "upload_document" not in ctx.service.permissions:
             raise BadRequestError(self._texts.service_not_allowed.format(plural="documents"))
         assert ctx.template is not None and ctx.recipient is not None
-        render, record = prepare_documents(
+        links, kept = self._documents.gc_links(
             ctx.personalisation,
-            rules,
-            service_id=ctx.service.id,
+            ctx.service,
+            recipient=ctx.recipient.to,
             simulated=ctx.recipient.simulated,
+            retention=timedelta(days=rules.link_retention_days),
+        )
+        render, record = prepare_documents(
+            ctx.personalisation, rules, service_id=ctx.service.id, links=links
         )
         ctx.personalisation = record
-        ctx.files = self._documents.attachments(
+        ctx.files = kept + self._documents.attachments(
             ctx.data.get("personalisation") or {}, record, ctx.service
         )
         # the message carries the links; the checks were made on the values as sent

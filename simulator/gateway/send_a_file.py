@@ -23,7 +23,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
+from simulator.domain.attachments import link_mimetype
 from simulator.domain.documents import (
     DocumentTexts,
     UploadProblem,
@@ -50,6 +52,7 @@ __all__ = [
 
 DOCUMENT = "document"
 ATTACHMENT = "attachment"
+_NOT_FOUND = "The requested document could not be found"
 
 
 def file_values(personalisation: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -136,20 +139,48 @@ class DocumentLinks:
         mimetype = detect_mimetype(
             content, filename=filename, is_csv=bool(value.get("is_csv")), texts=self._texts
         )
+        return self.keep_link(
+            service,
+            content,
+            filename=filename,
+            mimetype=mimetype,
+            recipient=recipient,
+            retention=timedelta(weeks=retention_weeks(value.get("retention_period"))),
+            # None means "ask for the address": Notify confirms unless told `false`
+            confirm_email=value.get("confirm_email_before_download") is not False,
+        )
+
+    def keep_link(
+        self,
+        service: Service,
+        content: bytes,
+        *,
+        filename: str | None,
+        mimetype: str,
+        recipient: str,
+        retention: timedelta,
+        confirm_email: bool,
+        gc: bool = False,
+    ) -> tuple[StoredFile, str]:
+        """A file to keep and the link to its download page; checks are the caller's.
+
+        ``gc``: GC's document-download (cds-snc/notification-document-download-api
+        app/download/views.py, app/utils/urls.py): the link serves the file itself, named
+        by a ``filename`` in the link, and past its retention the file is deleted, so the
+        link answers 404 as for one that never was; GOV.UK's answers 410.
+        """
         now = self._now()
-        weeks = retention_weeks(value.get("retention_period"))
         document_id = str(uuid.uuid4())
         key = secrets.token_urlsafe(32)
-        # None means "ask for the address": Notify confirms unless told `false`
-        confirm = value.get("confirm_email_before_download") is not False
         meta = {
             "mimetype": mimetype,
             "filename": filename,
             "key_digest": _digest(key),
             "confirm_email_digest": _digest(normalise_email_for_matching(recipient))
-            if confirm
+            if confirm_email
             else None,
             "confirm_secret": secrets.token_hex(16),
+            "gc": gc,
         }
         stored = StoredFile(
             id=document_id,
@@ -158,10 +189,48 @@ class DocumentLinks:
             content=content,
             created_at=now,
             meta=meta,
-            expires_at=now + timedelta(weeks=weeks),
+            expires_at=now + retention,
         )
         url = f"{self._base}/d/{to_base64_id(service.id)}/{to_base64_id(document_id)}?key={key}"
+        if gc and filename:
+            url += f"&filename={quote(filename)}"
         return stored, url
+
+    def gc_links(
+        self,
+        personalisation: Mapping[str, Any],
+        service: Service,
+        *,
+        recipient: str,
+        simulated: bool,
+        retention: timedelta,
+    ) -> tuple[dict[str, str], list[StoredFile]]:
+        """GC's ``link`` files (checked already): each key's link, and the files to keep.
+
+        GC keeps them for its retention, then deletes them (their links answer 404); its
+        links serve the file, with no address to confirm. Simulated recipients get the test
+        document.
+        """
+        links: dict[str, str] = {}
+        kept: list[StoredFile] = []
+        for key, value in file_values(personalisation).items():
+            if value.get("sending_method") == "attach":
+                continue
+            if simulated:
+                links[key] = self.simulated_url(service.id)
+                continue
+            stored, links[key] = self.keep_link(
+                service,
+                base64.b64decode(str(value["file"])),
+                filename=value.get("filename"),
+                mimetype=link_mimetype(value),
+                recipient=recipient,
+                retention=retention,
+                confirm_email=False,
+                gc=True,
+            )
+            kept.append(stored)
+        return links, kept
 
     def attachments(
         self, sent: Mapping[str, Any], recorded: Mapping[str, Any], service: Service
@@ -208,8 +277,10 @@ class DocumentLinks:
             or stored.service_id != service_id
             or not hmac.compare_digest(str(stored.meta.get("key_digest", "")), _digest(key))
         ):
-            raise DocumentUnavailable(404, "The requested document could not be found")
+            raise DocumentUnavailable(404, _NOT_FOUND)
         if stored.expires_at is not None and stored.expires_at <= self._now():
+            if stored.meta.get("gc"):  # GC deletes it: as if it never was
+                raise DocumentUnavailable(404, _NOT_FOUND)
             raise DocumentUnavailable(410, "The document is no longer available")
         return stored
 

@@ -23,6 +23,8 @@ CALLBACKS_SMS = "c3333333-3333-4333-8333-3333333333d1"  # "Hi"
 REPORTS = "c4444444-4444-4444-8444-444444444444"
 REPORTS_SMS = "c4444444-4444-4444-8444-4444444444d1"  # "Report SMS": "Hello ((name))"
 REPORTS_EMAIL = "c4444444-4444-4444-8444-4444444444d2"  # "Report email"
+FILES = "c5555555-5555-4555-8555-555555555555"
+FILES_EMAIL = "c5555555-5555-4555-8555-5555555555d1"  # "Here: ((doc))"
 SMS = "c1111111-1111-4111-8111-1111111111d1"  # "Hello ((name))", prefixed "More Live: "
 EMAIL = "c1111111-1111-4111-8111-1111111111d2"
 
@@ -34,6 +36,7 @@ _KEYS = {
     "callbacks": ("callbacks-test", CALLBACKS, "c3333333-3333-4333-8333-3333333333c1"),
     "reports": ("reports-test", REPORTS, "c4444444-4444-4444-8444-4444444444c1"),
     "reports-plain": ("reports-plain", REPORTS, "c4444444-4444-4444-8444-4444444444c2"),
+    "files": ("files-test", FILES, "c5555555-5555-4555-8555-5555555555c1"),
 }
 KEYS = {label: f"gcntfy-{n}-{sid}-{secret}" for label, (n, sid, secret) in _KEYS.items()}
 

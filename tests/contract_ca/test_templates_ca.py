@@ -24,7 +24,7 @@ from tests.sandbox_process import ADMIN_TOKEN
 
 P = '<p style="Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; color: #0B0C0C;">'
 FILE = base64.b64encode(b"%PDF-1.4 sandbox").decode()
-DOCUMENTS = "https://documents.notify-sandbox.invalid"
+LIVE_B64 = "oRERERERQRGBEREREREREQ"  # the LIVE service id in Notify's short base64 form
 
 
 def inspect(ca_sandbox, notification_id: str) -> dict[str, object]:
@@ -64,7 +64,10 @@ def test_a_link_file_puts_a_document_url_in_the_message(ca_sandbox) -> None:
         EMAIL_TEMPLATE,
         {"name": "Ada", "doc": {"file": FILE, "filename": "a.pdf", "sending_method": "link"}},
     )
-    assert sent["content"]["body"].startswith(f"Dear Ada,\n\nYour file: {DOCUMENTS}/d/{LIVE}/")
+    # the sandbox's own download route (tests/contract_ca/test_file_links.py follows it)
+    link = f"Dear Ada,\n\nYour file: {ca_sandbox.base_url}/d/{LIVE_B64}/"
+    assert sent["content"]["body"].startswith(link)
+    assert sent["content"]["body"].endswith("&filename=a.pdf")
 
 
 def test_an_attached_file_is_recorded_not_written_in(ca_sandbox) -> None:
@@ -109,7 +112,8 @@ def test_simulated_recipients_get_the_test_document(ca_sandbox) -> None:
         EMAIL_TEMPLATE,
         {"name": "A", "doc": {"file": FILE, "sending_method": "link"}},
     )
-    assert sent["content"]["body"].endswith(f"{DOCUMENTS}/services/{LIVE}/documents/test-document")
+    test_document = f"{ca_sandbox.base_url}/services/{LIVE}/documents/test-document"
+    assert sent["content"]["body"].endswith(test_document)
 
 
 @pytest.mark.parametrize(
@@ -198,4 +202,4 @@ def test_a_file_link_in_a_text_message(ca_sandbox) -> None:
     sent = test.send_sms_notification(
         "+16135550123", FREE_SMS, {"text": {"file": FILE, "sending_method": "link"}}
     )
-    assert sent["content"]["body"].startswith(f"CA Live: {DOCUMENTS}/d/{LIVE}/")
+    assert sent["content"]["body"].startswith(f"CA Live: {ca_sandbox.base_url}/d/{LIVE_B64}/")

@@ -107,9 +107,9 @@ def test_file_checks_and_documents() -> None:
         "l": {"file": good, "sending_method": "link"},
         "t": {"file": good, "sending_method": "attach", "filename": "t.csv"},
     }
-    render, record = prepare_documents(values, rules, service_id="s", simulated=False)
-    assert render["l"] == record["l"]
-    assert render["l"].startswith("https://documents.notify-sandbox.invalid/d/s/")
+    link = "http://127.0.0.1:6011/d/s/d?key=k"
+    render, record = prepare_documents(values, rules, service_id="s", links={"l": link})
+    assert render["l"] == record["l"] == link
     assert "t" not in render
     assert record["t"]["document"]["mime_type"] == "text/csv"
     assert record["t"]["document"]["file_size"] == 3
