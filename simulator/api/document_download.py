@@ -17,9 +17,11 @@ app/download/views.py ``download_document_b64``).
 from __future__ import annotations
 
 import html
+from urllib.parse import parse_qs
 
 from aiohttp import web
 
+from simulator.api.body_io import read_body
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.domain.documents import (
@@ -35,6 +37,7 @@ from simulator.gateway.send_a_file import DocumentLinks, DocumentUnavailable
 __all__ = ["document_routes"]
 
 _COOKIE = "document_access_signed_data"
+_FORM_LIMIT = 4096  # bytes: the form holds one email address
 _PRIVATE = {"X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer"}
 _TEST_DOCUMENT = b"This is a test document from Notify Sandbox.\n"
 
@@ -140,8 +143,14 @@ async def post_download_page(request: web.Request) -> web.Response:
         return _email_form(
             f"Too many requests - more than {limit} in the last {window} seconds", 429
         )
-    form = await request.post()
-    email_address = str(form.get("email_address") or "").strip()
+    raw = await read_body(request, _FORM_LIMIT)
+    if len(raw) > _FORM_LIMIT:
+        return _email_form("Invalid email address", 413)
+    try:
+        form = parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
+    except ValueError:  # more fields than the form has
+        return _email_form("Invalid email address", 400)
+    email_address = (form.get("email_address") or [""])[0].strip()
     if not email_address:
         return _email_form("No email address", 400)
     try:
