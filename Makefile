@@ -15,7 +15,11 @@ $(BIN)/notify-sandbox: pyproject.toml
 serve: install
 	$(BIN)/notify-sandbox serve
 
-test: install
+# the official Node client for the Node contract tests (tests/node), pinned by package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: install node_modules/.package-lock.json
 	$(BIN)/pytest -q
 
 lint: install

@@ -42,9 +42,13 @@ ADDRESS = {
 APPOINTMENT_VALUES = {**ADDRESS, "name": "Ada", "day": "Monday"}
 
 
-def letter_client(base_url: str, name: str) -> NotificationsAPIClient:
+def letter_key(name: str) -> str:
     key_name, service, secret = _KEYS[name]
-    return NotificationsAPIClient(f"{key_name}-{service}-{secret}", base_url=base_url)
+    return f"{key_name}-{service}-{secret}"
+
+
+def letter_client(base_url: str, name: str) -> NotificationsAPIClient:
+    return NotificationsAPIClient(letter_key(name), base_url=base_url)
 
 
 def pdf_file(pages: int = 1, *, first_line: str | None = None, a4: bool = True) -> io.BytesIO:
