@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from importlib.resources.abc import Traversable
@@ -36,6 +36,7 @@ from simulator.domain.callbacks import AddressGuard
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
 from simulator.domain.models import ApiKey
+from simulator.domain.outbound import ProviderFactory
 from simulator.domain.phone_rules import phone_error_text
 from simulator.domain.ports import FileStore, InspectionView, Limiter, Store
 from simulator.domain.profile_gc import gc_profile
@@ -78,6 +79,7 @@ from simulator.providers.registry import (
     ProviderSpec,
     build_providers,
     load_provider_factories,
+    receipt_rules,
 )
 from simulator.storage.factory import Storage, open_storage
 from simulator.storage.secret_box import SecretBox, load_master_key
@@ -159,7 +161,9 @@ def claim_lease(config: Config) -> float:
     return max(config.claim_lease_seconds, worst)
 
 
-def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderChain]]:
+def _provider_chains(
+    config: Config, factories: Mapping[str, ProviderFactory]
+) -> tuple[ProviderSet, dict[str, ProviderChain]]:
     specs = [
         ProviderSpec(p.name, _CHANNELS[p.channel], p.kind, p.priority, p.settings)
         for p in config.providers
@@ -169,7 +173,7 @@ def _provider_chains(config: Config) -> tuple[ProviderSet, dict[str, ProviderCha
         if channel not in configured:  # nothing configured: keep it on this machine
             specs.append(ProviderSpec("outbox", channel, "outbox", 1_000_000))
     try:
-        provider_set = build_providers(specs, load_provider_factories())
+        provider_set = build_providers(specs, factories)
     except (ValueError, TypeError) as error:
         raise ConfigError(f"providers: {error}") from error
     attempts, delay = config.dispatch_attempts, config.dispatch_base_delay
@@ -217,12 +221,14 @@ def _gateway_ctx(
             config.database_url, config.data_dir, box, config.sqlite_synchronous
         )
         store = storage.store
-        provider_set, chains = _provider_chains(config)
+        factories = load_provider_factories()
+        provider_set, chains = _provider_chains(config, factories)
         limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock, profile)
             await _restore_counts(limiter, store, clock)
             gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
+            gateway.receipts = receipt_rules(factories)
             await _restore_day_counters(store, limiter, gateway, clock)
             for rule in app[FIXTURES_KEY].faults:
                 gateway.faults.add(parse_fault_rule(rule))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -13,6 +13,7 @@ from simulator.delivery.job_runner import JobRunner
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
+from simulator.domain.outbound import ReceiptRules
 from simulator.domain.ports import CallbackStore, InspectionView, Limiter, RateDecision, Store
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
@@ -73,6 +74,8 @@ class Gateway:
     # GC's bulk sends (contract 3.9); None where the profile has no bulk route
     bulk: BulkService | None = None
     jobs: JobRunner | None = None
+    # per provider kind that calls back, how its receipts read (from its entry point)
+    receipts: Mapping[str, ReceiptRules] = field(default_factory=dict)
     bulk_reads: BulkReads | None = None  # GET and DELETE /v2/notifications/bulk
     template_management: TemplateManagement | None = None  # /v2/manage-template
     # letters (contract 3.3); None where the profile has none

@@ -41,7 +41,6 @@ from simulator.config import ProviderSettings
 from simulator.domain.errors import AuthError, BadRequestError, NotifyError
 from simulator.domain.models import Notification, Status
 from simulator.domain.ports import Transition
-from simulator.providers.twilio import NOTIFICATION_ID_PLACEHOLDER, map_twilio_status
 
 __all__ = ["post_twilio_status", "twilio_signature"]
 
@@ -96,7 +95,7 @@ async def post_twilio_status(request: web.Request) -> web.Response:
         raise BadRequestError("MessageSid and MessageStatus are required")
 
     error_code = _field(form, "ErrorCode")
-    status = Status(map_twilio_status(message_status, error_code))
+    status = Status(gateway.receipts["twilio"].status_for(message_status, error_code))
     transition = _transition(notification, status, message_status, error_code, gateway.clock.now())
     applied = False
     if transition is not None:
@@ -177,7 +176,8 @@ def _signed_by(
     if not isinstance(token, str) or not token or not given:
         return False
     params = [(k, v) for k, v in form.items() if isinstance(v, str)]
-    for url in _candidate_urls(request, provider.settings, nid):
+    placeholder = request.app[GATEWAY_KEY].receipts["twilio"].reference_placeholder
+    for url in _candidate_urls(request, provider.settings, nid, placeholder):
         expected = twilio_signature(token, url, params)
         if hmac.compare_digest(expected.encode(), given.encode()):
             return True
@@ -185,13 +185,13 @@ def _signed_by(
 
 
 def _candidate_urls(
-    request: web.Request, settings: Mapping[str, Any], nid: str | None
+    request: web.Request, settings: Mapping[str, Any], nid: str | None, placeholder: str
 ) -> list[str]:
     urls = []
     configured = settings.get("status_callback_url")
     if isinstance(configured, str) and configured and nid is not None:
         # exactly what the provider sent Twilio as StatusCallback
-        urls.append(configured.replace(NOTIFICATION_ID_PLACEHOLDER, nid))
+        urls.append(configured.replace(placeholder, nid))
     urls.append(str(request.url))
     return urls
 

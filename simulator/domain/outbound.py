@@ -24,6 +24,7 @@ __all__ = [
     "ProviderError",
     "ProviderFactory",
     "ProviderReceipt",
+    "ReceiptRules",
     "ReceiptStatus",
     "SmsProvider",
 ]
@@ -178,6 +179,21 @@ class EmailProvider(Protocol):
     async def send_email(self, message: OutboundEmail) -> ProviderReceipt: ...
 
     async def aclose(self) -> None: ...
+
+
+class ReceiptRules(Protocol):
+    """
+    How a provider that calls back with delivery receipts words them.
+
+    A provider's factory (its entry point) offers these as its ``receipts`` attribute;
+    the receipt route (``/sandbox/v1/receipts/<kind>``) asks them, so the edge needs
+    no provider's module.
+    """
+
+    # stands for the notification id in a configured callback URL
+    reference_placeholder: str
+
+    def status_for(self, provider_status: str, error_code: str | None) -> ReceiptStatus: ...
 
 
 @runtime_checkable

@@ -230,6 +230,11 @@ class StoreStats(Protocol):
     """What /metrics and /_status tell about the store, on either backend."""
 
     @property
+    def backend(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        ...
+
+    @property
     def schema_version(self) -> str | None: ...
     @property
     def commits(self) -> int: ...
@@ -308,6 +313,10 @@ class Reservation:
 
 
 class Limiter(Protocol):
+    # sends decided without the shared counters because they were unreachable
+    @property
+    def unavailable_count(self) -> int: ...
+
     async def take_token(
         self, bucket: str, *, per_minute: int, capacity: int, now: float
     ) -> RateDecision: ...

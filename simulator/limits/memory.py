@@ -22,6 +22,9 @@ class _Bucket:
 
 
 class InMemoryLimiter:
+    # nothing shared to be unreachable
+    unavailable_count = 0
+
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
         self._counts: dict[tuple[str, str, str], int] = {}

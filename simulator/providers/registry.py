@@ -17,10 +17,18 @@ from simulator.domain.outbound import (
     PROVIDER_ENTRY_POINT_GROUP,
     EmailProvider,
     ProviderFactory,
+    ReceiptRules,
     SmsProvider,
 )
 
-__all__ = ["Channel", "ProviderSet", "ProviderSpec", "build_providers", "load_provider_factories"]
+__all__ = [
+    "Channel",
+    "ProviderSet",
+    "ProviderSpec",
+    "build_providers",
+    "load_provider_factories",
+    "receipt_rules",
+]
 
 Channel = Literal["sms", "email"]
 _CHANNELS: tuple[Channel, ...] = ("sms", "email")
@@ -66,6 +74,16 @@ class ProviderSet:
                 errors.append(exc)
         if errors:
             raise ExceptionGroup("closing providers failed", errors)
+
+
+def receipt_rules(factories: Mapping[str, object]) -> dict[str, ReceiptRules]:
+    """The receipt rules each provider kind offers (its factory's ``receipts``), by kind."""
+    found: dict[str, ReceiptRules] = {}
+    for kind, factory in factories.items():
+        rules = getattr(factory, "receipts", None)
+        if rules is not None:
+            found[kind] = rules
+    return found
 
 
 def load_provider_factories(

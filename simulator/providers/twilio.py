@@ -134,12 +134,24 @@ class TwilioSettings:
         return f"{self.base_url.rstrip('/')}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
 
 
+class TwilioReceipts:
+    """Twilio's status callbacks, as the receipt route reads them (ReceiptRules)."""
+
+    reference_placeholder = NOTIFICATION_ID_PLACEHOLDER
+
+    def status_for(self, provider_status: str, error_code: str | None) -> ReceiptStatus:
+        return map_twilio_status(provider_status, error_code)
+
+
 class TwilioProvider:
     """
     SMS through Twilio; the receipt's ``provider_reference`` is the message SID.
 
     .. versionadded:: 0.1.0
     """
+
+    # offered through the entry point to the receipt route
+    receipts: Final = TwilioReceipts()
 
     __slots__ = ("_client", "_owns_client", "name", "settings")
 

@@ -39,6 +39,10 @@ class SqlStore(DirectoryQueries, NotificationQueries, CounterQueries, JobQueries
         await self._db.open()
 
     @property
+    def backend(self) -> str:
+        return self._db.dialect.name
+
+    @property
     def schema_version(self) -> str | None:
         return self._db.schema_version
 
