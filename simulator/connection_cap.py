@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.web_runner import BaseSite
 
 from simulator.api.json_io import json_bytes
+from simulator.parser_errors import envelope_handler_for
 
 __all__ = ["CappedSockSite"]
 
@@ -74,7 +75,7 @@ class CappedSockSite(web.SockSite):
         def protocol() -> asyncio.BaseProtocol:
             if len(server.connections) >= cap:
                 return _Refuse()
-            return server()
+            return envelope_handler_for(server)
 
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(protocol, sock=self._sock)

@@ -6,6 +6,8 @@ import logging
 
 import structlog
 
+from simulator.log_redaction import redact_secrets
+
 __all__ = ["configure_logging"]
 
 
@@ -21,6 +23,7 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
+            redact_secrets,  # after the traceback is text, so it is masked too
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
