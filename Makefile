@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve test lint typecheck format bench clean
+.PHONY: install serve test lint typecheck format bench clean messages
 
 install: $(BIN)/notify-sandbox
 
@@ -38,3 +38,10 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .sandbox .pytest_cache .ruff_cache
+
+# the dashboard's catalogues: extract the pages' texts, then bring fr up to date
+# (regional overrides, en_CA and fr_CA, and gateway.po are kept by hand)
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location -o /tmp/notify-sandbox-messages.pot simulator/web
+	$(BIN)/pybabel update --no-fuzzy-matching --width 100 -l fr -i /tmp/notify-sandbox-messages.pot \
+		-d simulator/web/translations

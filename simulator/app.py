@@ -64,12 +64,16 @@ from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
+from simulator.gateway.message_log import MessageLog
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
 from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.gateway.service_callbacks import ServiceCallbacks
+from simulator.gateway.team_access import TeamAccess
 from simulator.gateway.template_management import TemplateManagement
+from simulator.gateway.usage_report import UsageReport
 from simulator.letter_wiring import wire_letters
 from simulator.limits.memory import InMemoryLimiter
 from simulator.limits.redis_limiter import RedisLimiter
@@ -83,6 +87,7 @@ from simulator.providers.registry import (
 )
 from simulator.storage.factory import Storage, open_storage
 from simulator.storage.secret_box import SecretBox, load_master_key
+from simulator.web import setup_dashboard
 
 __all__ = ["WORKER_KEY", "create_app", "load_profile"]
 
@@ -117,6 +122,7 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}
     app.router.add_routes(gc_v2_routes(profile))
     setup_routes(app)
+    setup_dashboard(app, profile.name)
     if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
         app.router.add_routes(openapi_routes(profile.openapi_specs))
     return app
@@ -365,6 +371,7 @@ def _wire(
 ) -> tuple[Gateway, DeliveryWorker]:
     store = storage.store
     directory = ServiceDirectory(store)
+    admin_token = config.admin_token or kept_admin_token(config.data_dir)
     email_domain = config.email_domain or profile.email_domain
     schemas = _schemas(profile, clock)
     worker_ref: list[DeliveryWorker] = []
@@ -455,6 +462,25 @@ def _wire(
         faults=faults,
         documents=documents,
     )
+    key_usage = KeyUsage(store, clock)
+    key_manager = KeyManager(
+        store=store,
+        directory=directory,
+        clock=clock,
+        key_prefix=profile.key_prefix,
+        on_change=directory.invalidate,
+    )
+    service_admin = ServiceAdmin(
+        store=store,
+        clock=clock,
+        default_rate_limit=profile.default_rate_limit,
+        on_change=directory.invalidate,
+        messages=profile.messages,
+        phones=profile.phones,
+        prefix_sms_default=profile.prefix_sms_default,
+        extra_permissions=profile.extra_permissions,
+        extra_limits=profile.extra_limits,
+    )
     gateway = Gateway(
         profile=profile,
         clock=clock,
@@ -485,25 +511,19 @@ def _wire(
             page_size=profile.api_page_size,
         ),
         schemas=schemas,
-        key_usage=KeyUsage(store, clock),
-        key_manager=KeyManager(
-            store=store,
-            directory=directory,
+        key_usage=key_usage,
+        key_manager=key_manager,
+        usage=UsageReport(
+            profile=profile,
             clock=clock,
-            key_prefix=profile.key_prefix,
-            on_change=directory.invalidate,
-        ),
-        service_admin=ServiceAdmin(
+            limiter=limiter,
+            sender=sender,
+            service_admin=service_admin,
+            key_manager=key_manager,
+            key_usage=key_usage,
             store=store,
-            clock=clock,
-            default_rate_limit=profile.default_rate_limit,
-            on_change=directory.invalidate,
-            messages=profile.messages,
-            phones=profile.phones,
-            prefix_sms_default=profile.prefix_sms_default,
-            extra_permissions=profile.extra_permissions,
-            extra_limits=profile.extra_limits,
         ),
+        service_admin=service_admin,
         key_limits=KeyLimits(limiter, clock),
         limiter=limiter,
         callbacks=planner,
@@ -513,9 +533,28 @@ def _wire(
         inspection=storage.inspection,
         events=events,
         faults=faults,
-        admin_token=config.admin_token or kept_admin_token(config.data_dir),
         letters=letters,
         documents=documents,
+        admin_token=admin_token,
+        team_access=TeamAccess(store, admin_token),
+        service_callbacks=ServiceCallbacks(
+            store=store,
+            service_admin=service_admin,
+            planner=planner,
+            sender=callback_sender,
+            clock=clock,
+            invalidate=directory.invalidate,
+            publish=events.publish,
+            allow_http=config.callbacks_allow_http,
+            callback_store=storage.callbacks,
+            suspendable=frozenset(callback_health.rules.kinds if callback_health.rules else ()),
+        ),
+        message_log=MessageLog(
+            inspection=storage.inspection,
+            directory=directory,
+            clock=clock,
+            language_blocks=profile.language_blocks,
+        ),
     )
     gateway.bulk, gateway.jobs = wire_bulk(
         config=config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Callable
@@ -159,6 +160,9 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
         add.add_argument("name")
         add.add_argument("email")
         add.add_argument("--mobile")
+        password = _sub(group, "set-password", _set_password)
+        password.add_argument("service_id")
+        password.add_argument("email")
     else:
         add = _sub(
             group,
@@ -174,6 +178,19 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
     )
     remove.add_argument("service_id")
     remove.add_argument("recipient", help="email address or phone number")
+
+
+def _set_password(client: AdminClient, args: argparse.Namespace) -> Any:
+    """The dashboard password, asked for at the terminal or read from standard input."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("New dashboard password: ")
+        if getpass.getpass("Again: ") != password:
+            raise AdminError(0, "the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    path = f"/services/{args.service_id}/team/{args.email}/password"
+    client.request("PUT", path, {"password": password})
+    return {"password_set": args.email}
 
 
 def _compact(values: dict[str, Any]) -> dict[str, Any]:
@@ -211,6 +228,8 @@ def _human(result: Any) -> str:
         return "done"
     if not isinstance(result, dict):
         return json.dumps(result, indent=2)
+    if "password_set" in result:
+        return f"password set for {result['password_set']}"
     if "api_keys" in result:
         return "\n".join(_key_line(k) for k in result["api_keys"]) or "no keys"
     if "services" in result:

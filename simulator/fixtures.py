@@ -40,7 +40,9 @@ from simulator.domain.models import (
 from simulator.domain.profiles import Profile
 from simulator.domain.recipients import normalise_phone_for_matching
 from simulator.domain.simulation import MagicOutcome, SimulationRules
+from simulator.domain.team import TEAM_PERMISSIONS
 from simulator.fixture_fields import FieldError, Fields
+from simulator.gateway.passwords import hash_password
 
 __all__ = [
     "FixtureError",
@@ -114,7 +116,9 @@ _TOP_FIELDS = frozenset({"services", "faults"})
 _SERVICE_KEYS = _SERVICE_FIELDS | {"id", "api_keys", "templates", "received_text_messages"}
 _SENDER_FIELDS = frozenset({"id", "sender", "is_default"})
 _REPLY_TO_FIELDS = frozenset({"id", "email_address", "is_default"})
-_MEMBER_FIELDS = frozenset({"name", "email_address", "mobile_number"})
+_MEMBER_FIELDS = frozenset(
+    {"name", "email_address", "mobile_number", "password", "password_hash", "permissions"}
+)
 _CALLBACK_FIELDS = frozenset({"url", "bearer_token"})
 _KEY_FIELDS = frozenset(
     {"id", "name", "key_type", "secret", "created_by", "permissions", "tier"}
@@ -245,14 +249,7 @@ def _read_service(
             )
             for r in raw.items("email_reply_to", _REPLY_TO_FIELDS)
         ),
-        team=tuple(
-            TeamMember(
-                name=m.text("name"),
-                email_address=m.text("email_address", None),
-                mobile_number=m.text("mobile_number", None),
-            )
-            for m in raw.items("team", _MEMBER_FIELDS)
-        ),
+        team=tuple(_read_member(m) for m in raw.items("team", _MEMBER_FIELDS)),
         guest_list=tuple(raw.strings("guest_list")),
         limits={name: _whole(limits, name, kind="limits") for name in limits.raw},
         data_retention_days=_whole(raw, "data_retention_days", 7),
@@ -273,6 +270,19 @@ def _read_service(
     for text in raw.items("received_text_messages", _RECEIVED_FIELDS):
         # distinct, increasing times keep `older_than` paging exact
         loaded.received_texts.append(_read_received(service_id, text, clock.unique_now()))
+
+
+def _read_member(m: Fields) -> TeamMember:
+    """A team member; a plain `password` is hashed at once and never kept as given."""
+    password = m.text("password", None)
+    permissions = m.strings("permissions", TEAM_PERMISSIONS) if m.has("permissions") else None
+    return TeamMember(
+        name=m.text("name"),
+        email_address=m.text("email_address", None),
+        mobile_number=m.text("mobile_number", None),
+        password_hash=hash_password(password) if password else m.text("password_hash", None),
+        permissions=frozenset(permissions) if permissions is not None else None,
+    )
 
 
 def _whole(raw: Fields, name: str, default: Any = None, *, kind: str | None = None) -> int:

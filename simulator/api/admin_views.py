@@ -7,9 +7,10 @@ from typing import Any
 
 from simulator.api.presenters import format_time
 from simulator.domain.keys import key_status
-from simulator.domain.models import ApiKey, Service
+from simulator.domain.models import ApiKey, Service, TeamMember
+from simulator.domain.team import TEAM_PERMISSIONS
 
-__all__ = ["key_view", "service_view"]
+__all__ = ["key_view", "member_view", "service_view"]
 
 
 def service_view(s: Service) -> dict[str, Any]:
@@ -33,12 +34,20 @@ def service_view(s: Service) -> dict[str, Any]:
             {"id": x.id, "email_address": x.email_address, "is_default": x.is_default}
             for x in s.email_reply_to
         ],
-        "team": [
-            {"name": m.name, "email_address": m.email_address, "mobile_number": m.mobile_number}
-            for m in s.team
-        ],
+        "team": [member_view(m) for m in s.team],
         "guest_list": list(s.guest_list),
         "created_at": format_time(s.created_at),
+    }
+
+
+def member_view(m: TeamMember) -> dict[str, Any]:
+    """A team member; whether they can sign in, never their password hash."""
+    return {
+        "name": m.name,
+        "email_address": m.email_address,
+        "mobile_number": m.mobile_number,
+        "permissions": sorted(m.permissions if m.permissions is not None else TEAM_PERMISSIONS),
+        "can_sign_in": m.password_hash is not None,
     }
 
 

@@ -28,12 +28,16 @@ from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.letters import LetterService
+from simulator.gateway.message_log import MessageLog
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
 from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.gateway.service_callbacks import ServiceCallbacks
+from simulator.gateway.team_access import TeamAccess
 from simulator.gateway.template_management import TemplateManagement
+from simulator.gateway.usage_report import UsageReport
 
 __all__ = [
     "CONFIG_KEY",
@@ -71,6 +75,10 @@ class Gateway:
     events: ChangeFeed
     faults: FaultBook
     admin_token: str
+    team_access: TeamAccess
+    message_log: MessageLog
+    service_callbacks: ServiceCallbacks
+    usage: UsageReport
     # GC's bulk sends (contract 3.9); None where the profile has no bulk route
     bulk: BulkService | None = None
     jobs: JobRunner | None = None

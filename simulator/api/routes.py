@@ -130,6 +130,7 @@ def _admin_routes(app: web.Application) -> None:
             web.get(service + "/team", s.list_team, allow_head=False),
             web.post(service + "/team", s.add_team_member),
             web.delete(service + "/team/{email_address}", s.remove_team_member),
+            web.put(service + "/team/{email_address}/password", s.set_team_password),
             web.get(service + "/guest-list", s.list_guest_list, allow_head=False),
             web.post(service + "/guest-list", s.add_guest),
             web.delete(service + "/guest-list/{recipient}", s.remove_guest),

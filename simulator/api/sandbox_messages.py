@@ -8,18 +8,15 @@ scoped deletion so tests sharing a sandbox reset only their own data.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
 from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY, Gateway
+from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_files import file_views
-from simulator.domain import email_render
 from simulator.domain.errors import BadRequestError, NotifyError
 from simulator.domain.models import NotificationType
 from simulator.domain.ports import InspectionQuery, InspectionRow
@@ -44,7 +41,7 @@ async def get_messages(request: web.Request) -> web.Response:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     while True:
-        found = await _retained(gateway, query)
+        found = await gateway.message_log.find(query)
         remaining = deadline - loop.time()
         if found or remaining <= 0:
             break
@@ -55,13 +52,10 @@ async def get_messages(request: web.Request) -> web.Response:
 async def get_message(request: web.Request) -> web.Response:
     require_admin(request)
     gateway = request.app[GATEWAY_KEY]
-    found = await _retained(
-        gateway, InspectionQuery(notification_id=request.match_info["notification_id"], limit=1)
-    )
-    if not found:
+    row = await gateway.message_log.one(request.match_info["notification_id"])
+    if row is None:
         raise NotifyError("No result found", status_code=404, error="NoResultFound")
-    row = found[0]
-    view = _view(row, await _html(gateway, row))
+    view = _view(row, await gateway.message_log.email_html(row))
     view["files"] = await file_views(gateway, row.notification.id)
     return json_response({"data": view})
 
@@ -78,34 +72,6 @@ async def delete_messages(request: web.Request) -> web.Response:
             query.service_id
         )
     return json_response(body)
-
-
-async def _retained(gateway: Gateway, query: InspectionQuery) -> list[InspectionRow]:
-    """What `find` returns, less what is past its service's retention (as GET /v2 hides it).
-
-    The sweeper deletes those rows only every SANDBOX_RETENTION_SWEEP_SECONDS; until then
-    they must not show here either, or a clock move would seem to keep them.
-    """
-    floors: dict[str, datetime | None] = {}
-
-    async def floor(service_id: str) -> datetime | None:
-        if service_id not in floors:
-            entry = await gateway.directory.entry(service_id)
-            days = entry.service.data_retention_days if entry is not None else None
-            floors[service_id] = None if days is None else now - timedelta(days=days)
-        return floors[service_id]
-
-    now = gateway.clock.now()
-    if query.service_id is not None:  # exact paging: the floor goes into the query
-        service_floor = await floor(query.service_id)
-        if service_floor is not None and (query.since is None or query.since < service_floor):
-            query = replace(query, since=service_floor)
-    kept = []
-    for row in await gateway.inspection.find(query):
-        row_floor = await floor(row.notification.service_id)
-        if row_floor is None or row.notification.created_at >= row_floor:
-            kept.append(row)
-    return kept
 
 
 def _query(request: web.Request, *, for_delete: bool = False) -> InspectionQuery:
@@ -151,25 +117,6 @@ def _wait_seconds(request: web.Request) -> float:
     if not 0 <= wait <= _MAX_WAIT:
         raise BadRequestError(f"wait must be from 0 to {int(_MAX_WAIT)} seconds")
     return wait
-
-
-async def _html(gateway: Gateway, row: InspectionRow) -> str | None:
-    n = row.notification
-    if n.type is not NotificationType.EMAIL:
-        return None
-    if row.html is not None:
-        return row.html
-    template = await gateway.directory.template_version(
-        n.service_id, n.template_id, n.template_version
-    )
-    if template is None:
-        return None
-    return email_render.email_html(
-        template.body,
-        n.personalisation,
-        unsubscribe_url=n.unsubscribe_url,
-        language_blocks=gateway.profile.language_blocks,
-    )
 
 
 def _view(row: InspectionRow, html: str | None) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "list_team",
     "remove_guest",
     "remove_team_member",
+    "set_team_password",
     "update_service",
     "update_template",
 ]
@@ -77,6 +78,15 @@ async def add_team_member(request: web.Request) -> web.Response:
         request.match_info["service_id"], await admin_body(request)
     )
     return json_response({"team": service_view(service)["team"]}, status=201)
+
+
+async def set_team_password(request: web.Request) -> web.Response:
+    require_admin(request)
+    body = await admin_body(request)
+    service = await request.app[GATEWAY_KEY].service_admin.set_password(
+        request.match_info["service_id"], request.match_info["email_address"], body.get("password")
+    )
+    return json_response({"team": service_view(service)["team"]})
 
 
 async def remove_team_member(request: web.Request) -> web.Response:

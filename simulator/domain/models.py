@@ -116,6 +116,10 @@ class TeamMember:
     name: str
     email_address: str | None = None
     mobile_number: str | None = None
+    # dashboard sign-in: an argon2 hash, never the password itself
+    password_hash: str | None = None
+    # Notify's team permissions (domain/team.py); None means all of them
+    permissions: frozenset[str] | None = None
 
 
 # what a service may be allowed, and the channels its daily limits count

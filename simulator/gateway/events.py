@@ -18,5 +18,11 @@ class ChangeFeed:
         self._event = asyncio.Event()
 
     async def wait(self, timeout: float) -> None:
+        await self.changed(timeout)
+
+    async def changed(self, timeout: float) -> bool:
+        """Whether something changed within the timeout (False: it passed quietly)."""
+        event = self._event
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout)
+            await asyncio.wait_for(event.wait(), timeout)
+        return event.is_set()

@@ -9,6 +9,7 @@ existed, takes the file's values.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.domain.models import Service
+from simulator.gateway.team_access import keep_passwords
 
 __all__ = ["FixtureMemory", "merge_service"]
 
@@ -24,7 +26,9 @@ _FILE_NAME = "fixture-fields.json"
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+    # a digest, not the value: fixtures may state passwords and callback tokens
+    text = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class FixtureMemory:
@@ -66,4 +70,6 @@ def merge_service(from_file: Service, stored: Service | None, changed: frozenset
     """The stored service with the fields the file changed since its last load."""
     if stored is None:
         return from_file
-    return replace(stored, **{name: getattr(from_file, name) for name in changed})
+    merged = replace(stored, **{name: getattr(from_file, name) for name in changed})
+    # a dashboard password set since (`team set-password`) survives a new team in the file
+    return replace(merged, team=keep_passwords(merged.team, stored.team))

@@ -31,6 +31,8 @@ from simulator.domain.recipients import (
     normalise_phone_for_matching,
     validate_email_address,
 )
+from simulator.domain.team import TEAM_PERMISSIONS, check_team_permissions
+from simulator.gateway.passwords import MIN_PASSWORD_LENGTH, hash_password
 
 __all__ = ["ServiceAdmin"]
 
@@ -181,9 +183,27 @@ class ServiceAdmin:
                 if mobile is not None
                 else None
             ),
+            permissions=_team_permissions(data.get("permissions")),
         )
+        previous = next((m for m in service.team if _same_email(m.email_address, email)), None)
+        if previous is not None:  # re-adding a member changes details, not their password
+            member = replace(member, password_hash=previous.password_hash)
+        if data.get("password") is not None:
+            member = replace(member, password_hash=hash_password(_password(data["password"])))
         kept = [m for m in service.team if not _same_email(m.email_address, email)]
         return await self._save(replace(service, team=(*kept, member)))
+
+    async def set_password(self, service_id: str, email_address: str, password: Any) -> Service:
+        """`notify-sandbox team set-password`: the member signs in to the dashboard with it."""
+        service = await self.service(service_id)
+        if not any(_same_email(m.email_address, email_address) for m in service.team):
+            raise _not_found()
+        hashed = hash_password(_password(password))
+        team = tuple(
+            replace(m, password_hash=hashed) if _same_email(m.email_address, email_address) else m
+            for m in service.team
+        )
+        return await self._save(replace(service, team=team))
 
     async def remove_team_member(self, service_id: str, email_address: str) -> Service:
         service = await self.service(service_id)
@@ -273,6 +293,23 @@ class ServiceAdmin:
         await self._store.save_template(updated)
         self._on_change(service_id)
         return updated
+
+
+def _password(value: Any) -> str:
+    if not isinstance(value, str) or len(value) < MIN_PASSWORD_LENGTH:
+        raise BadRequestError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    return value
+
+
+def _team_permissions(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise BadRequestError(f"permissions must be a list drawn from {list(TEAM_PERMISSIONS)}")
+    try:
+        return check_team_permissions(value)
+    except ValueError as error:
+        raise BadRequestError(str(error)) from error
 
 
 def _list(value: Any, field: str) -> list[Any]:

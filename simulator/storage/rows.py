@@ -29,6 +29,8 @@ __all__ = [
     "DUE_COLUMNS",
     "NOTIFICATION_COLUMNS",
     "key_from_row",
+    "member_from_values",
+    "member_values",
     "micros",
     "moment",
     "notification_from_row",
@@ -84,6 +86,30 @@ def _tokens(
     }
 
 
+def member_values(m: TeamMember) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": m.name,
+        "email_address": m.email_address,
+        "mobile_number": m.mobile_number,
+    }
+    if m.password_hash is not None:
+        values["password_hash"] = m.password_hash
+    if m.permissions is not None:
+        values["permissions"] = sorted(m.permissions)
+    return values
+
+
+def member_from_values(values: dict[str, Any]) -> TeamMember:
+    permissions = values.get("permissions")
+    return TeamMember(
+        name=values["name"],
+        email_address=values.get("email_address"),
+        mobile_number=values.get("mobile_number"),
+        password_hash=values.get("password_hash"),
+        permissions=frozenset(permissions) if permissions is not None else None,
+    )
+
+
 def service_values(service: Service, seal: TokenCodec | None = None) -> tuple[Any, ...]:
     settings = {
         "permissions": sorted(service.permissions),
@@ -96,10 +122,7 @@ def service_values(service: Service, seal: TokenCodec | None = None) -> tuple[An
             {"id": r.id, "email_address": r.email_address, "is_default": r.is_default}
             for r in service.email_reply_to
         ],
-        "team": [
-            {"name": m.name, "email_address": m.email_address, "mobile_number": m.mobile_number}
-            for m in service.team
-        ],
+        "team": [member_values(m) for m in service.team],
         "guest_list": list(service.guest_list),
         "limits": service.limits,
         "data_retention_days": service.data_retention_days,
@@ -132,7 +155,7 @@ def service_from_row(row: Row, unseal: TokenCodec | None = None) -> Service:
         prefix_sms=settings.get("prefix_sms", False),
         sms_senders=tuple(SmsSender(**s) for s in settings.get("sms_senders", ())),
         email_reply_to=tuple(EmailReplyTo(**r) for r in settings.get("email_reply_to", ())),
-        team=tuple(TeamMember(**m) for m in settings.get("team", ())),
+        team=tuple(member_from_values(m) for m in settings.get("team", ())),
         guest_list=tuple(settings.get("guest_list", ())),
         limits=dict(settings.get("limits", {})),
         data_retention_days=settings.get("data_retention_days", 7),

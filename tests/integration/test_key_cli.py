@@ -6,11 +6,13 @@ A few runs go through `python -m simulator` as a user types it; the rest call th
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -49,14 +51,17 @@ class Cli:
         self.server = server
         self.capsys = capsys
 
-    def __call__(self, *argv: str, token: str = ADMIN_TOKEN) -> tuple[int, str, str]:
+    def __call__(
+        self, *argv: str, token: str = ADMIN_TOKEN, stdin: str = ""
+    ) -> tuple[int, str, str]:
         self.capsys.readouterr()
-        code = main([*argv, "--url", self.server.base_url, "--admin-token", token])
+        with mock.patch("sys.stdin", io.StringIO(stdin)):
+            code = main([*argv, "--url", self.server.base_url, "--admin-token", token])
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def ok(self, *argv: str) -> str:
-        code, out, err = self(*argv)
+    def ok(self, *argv: str, stdin: str = "") -> str:
+        code, out, err = self(*argv, stdin=stdin)
         assert (code, err) == (0, ""), out
         return out
 
@@ -281,16 +286,37 @@ def test_team_add_list_remove(cli: Cli, service: dict[str, Any]) -> None:
     assert cli.ok("team", "list", sid) == (
         "ada@example.com  07700900111  Ada Lovelace\nbob@example.com  -  Bob\n"
     )
+    every = [
+        "manage_api_keys",
+        "manage_service",
+        "manage_templates",
+        "send_messages",
+        "view_activity",
+    ]
     assert cli.json("team", "list", sid) == {
         "team": [
             {
                 "name": "Ada Lovelace",
                 "email_address": "ada@example.com",
                 "mobile_number": "07700900111",
+                "permissions": every,
+                "can_sign_in": False,
             },
-            {"name": "Bob", "email_address": "bob@example.com", "mobile_number": None},
+            {
+                "name": "Bob",
+                "email_address": "bob@example.com",
+                "mobile_number": None,
+                "permissions": every,
+                "can_sign_in": False,
+            },
         ]
     }
+    # a dashboard password, read from standard input (never an argument: shells keep history)
+    code, out, err = cli("team", "set-password", sid, "bob@example.com", stdin="short\n")
+    assert (code, err) == (1, "notify-sandbox: password must be at least 8 characters\n")
+    out = cli.ok("team", "set-password", sid, "bob@example.com", stdin="a-long-password\n")
+    assert out == "password set for bob@example.com\n"
+    assert cli.json("team", "list", sid)["team"][1]["can_sign_in"] is True
     assert cli.ok("team", "remove", sid, "ada@example.com") == "bob@example.com  -  Bob\n"
     code, out, err = cli("team", "remove", sid, "ada@example.com")
     assert (code, out, err) == (1, "", "notify-sandbox: No result found\n")

@@ -244,8 +244,20 @@ def test_team_members_add_list_remove_and_gate_team_keys(
     )
     member = {"name": "Ada", "email_address": "ada@example.com", "mobile_number": "07700900111"}
     response = admin.post(path(service, "/team"), member)
-    assert (response.status_code, response.json()) == (201, {"team": [member]})
-    assert admin.get(path(service, "/team")).json() == {"team": [member]}
+    # every Notify permission unless given, and no dashboard password until one is set
+    shown = {
+        **member,
+        "permissions": [
+            "manage_api_keys",
+            "manage_service",
+            "manage_templates",
+            "send_messages",
+            "view_activity",
+        ],
+        "can_sign_in": False,
+    }
+    assert (response.status_code, response.json()) == (201, {"team": [shown]})
+    assert admin.get(path(service, "/team")).json() == {"team": [shown]}
     api.send_sms_notification("07700900111", template["id"], {"name": "A"})
     # the same address again replaces the member
     changed = {**member, "mobile_number": "07700900112"}

@@ -1,0 +1,29 @@
+"""Dashboard passwords: argon2id hashes, verified off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+__all__ = ["MIN_PASSWORD_LENGTH", "hash_password", "verify_password"]
+
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+async def verify_password(password_hash: str, password: str) -> bool:
+    # argon2 is deliberately slow: a thread keeps the sends flowing meanwhile
+    return await asyncio.to_thread(_verify, password_hash, password)

@@ -1,0 +1,25 @@
+"""The dashboard's own state on the app: renderer, sessions, look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from simulator.web.looks import Look
+from simulator.web.render import Renderer
+from simulator.web.sessions import SessionStore
+
+__all__ = ["DASHBOARD_KEY", "PAGE_KEY", "Dashboard"]
+
+
+@dataclass(slots=True)
+class Dashboard:
+    renderer: Renderer
+    sessions: SessionStore
+    look: Look
+
+
+DASHBOARD_KEY = web.AppKey("DASHBOARD_KEY", Dashboard)
+# set on every dashboard request, so the response gets the pages' security headers
+PAGE_KEY = web.RequestKey("PAGE_KEY", bool)
