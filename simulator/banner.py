@@ -5,7 +5,8 @@ Printed only once the socket is bound. A configured admin token is never printed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import ipaddress
+from collections.abc import Iterable, Sequence
 
 from simulator import __version__
 from simulator.config import Config
@@ -15,6 +16,7 @@ from simulator.domain.profiles import Profile
 from simulator.domain.simulation import MagicOutcome
 from simulator.domain.templating import placeholders
 from simulator.fixtures import LoadedFixtures
+from simulator.gateway.passwords import DOCUMENTED_PASSWORD
 
 __all__ = ["DASHBOARD_PATH", "banner", "public_url"]
 
@@ -36,6 +38,7 @@ def banner(
     admin_token: str,
     url: str,
     has_dashboard: bool,
+    documented_password_members: Sequence[str] = (),
 ) -> str:
     lines = [f"Notify Sandbox {__version__} ({profile.name} profile) listening on {url}"]
     prefix = profile.key_prefix
@@ -56,10 +59,24 @@ def banner(
     lines.append(f"  API        {url}  (give it to a Notify client as its base URL)")
     if has_dashboard:
         lines.append(f"  Dashboard  {url}{DASHBOARD_PATH}")
+        for member in documented_password_members:
+            lines.append(f"    sign in as {member}, password {DOCUMENTED_PASSWORD} (documented)")
+        if documented_password_members and not _is_loopback(config.host):
+            lines.append(
+                f"  WARNING: {config.host} is reachable from other machines while the documented "
+                "dashboard password is in use: change it with `notify-sandbox team set-password`"
+            )
     lines.append("  Magic recipients for test keys (anyone else: delivered)")
     lines.extend(f"    {recipient:<34} {ends}" for recipient, ends in _magic(profile))
     lines.append(f"  Docs       the README; the API itself: {profile.api_docs_url}")
     return "\n".join(lines)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _latest(templates: Iterable[Template]) -> list[Template]:

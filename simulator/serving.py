@@ -117,6 +117,7 @@ async def _serve(config: Config, sock: socket.socket) -> None:
             admin_token=gateway.admin_token,
             url=public_url(config.host, port),
             has_dashboard=_has_route(app, DASHBOARD_PATH),
+            documented_password_members=await gateway.team_access.documented_password_members(),
         )
         print(text, flush=True)
         await stop.wait()

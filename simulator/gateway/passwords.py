@@ -7,9 +7,11 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-__all__ = ["MIN_PASSWORD_LENGTH", "hash_password", "verify_password"]
+__all__ = ["DOCUMENTED_PASSWORD", "MIN_PASSWORD_LENGTH", "hash_password", "verify_password"]
 
 MIN_PASSWORD_LENGTH = 8
+# the default fixtures' team member signs in with it (README, "The dashboard")
+DOCUMENTED_PASSWORD = "notify-sandbox"
 _HASHER = PasswordHasher()
 
 

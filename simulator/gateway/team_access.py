@@ -11,7 +11,7 @@ from simulator.domain.models import Service, TeamMember
 from simulator.domain.ports import DirectoryStore
 from simulator.domain.recipients import normalise_email_for_matching
 from simulator.domain.team import member_can
-from simulator.gateway.passwords import hash_password, verify_password
+from simulator.gateway.passwords import DOCUMENTED_PASSWORD, hash_password, verify_password
 
 __all__ = ["Membership", "TeamAccess", "keep_passwords"]
 
@@ -67,6 +67,18 @@ class TeamAccess:
         if not hashes:  # as slow as a wrong password, so timing does not tell who exists
             await verify_password(_dummy_hash(), password)
         return None
+
+    async def documented_password_members(self) -> list[str]:
+        """Who still signs in with the README's password (the banner warns off loopback)."""
+        found: list[str] = []
+        for service in await self._store.list_services():
+            for member in service.team:
+                address, hashed = member.email_address, member.password_hash
+                if not address or not hashed or address in found:
+                    continue
+                if await verify_password(hashed, DOCUMENTED_PASSWORD):
+                    found.append(address)
+        return found
 
     async def memberships(self, email: str | None, *, admin: bool) -> list[Membership]:
         """The services this user sees now: removal from a team takes effect at once."""

@@ -33,13 +33,14 @@ async def get_api_integration(p: Page) -> web.StreamResponse:
 
 
 def _callbacks_page(p: Page, errors: list[FieldError], status: int = 200) -> web.Response:
+    kind = p.field("kind")
     current = {kind: masked_callback(v) for kind, v in p.service.callbacks.items()}
     return p.render(
         "views/callbacks.html",
         status=status,
         errors=errors,
         current=current,
-        values={k: p.field(k) for k in ("kind", "url")},
+        values={"kind": kind, "url": p.field(f"{kind}-url")},
         banner=p.session.take("banner") or "",
     )
 
@@ -60,7 +61,8 @@ async def post_callbacks(p: Page) -> web.StreamResponse:
             await callbacks.remove(p.service.id, kind)
             p.session.once["banner"] = p._("Callback removed")
         else:
-            await callbacks.set(p.service.id, kind, p.field("url"), p.field("bearer_token"))
+            url, token = p.field(f"{kind}-url"), p.field(f"{kind}-bearer_token")
+            await callbacks.set(p.service.id, kind, url, token)
             p.session.once["banner"] = p._("Callback saved")
     except NotifyError as error:
         if error.status_code == 404:
