@@ -25,3 +25,10 @@ def setup_dashboard(app: web.Application, profile_name: str) -> None:
     static = Path(str(resources.files("simulator.web") / "static"))
     app.router.add_static("/static/", static, append_version=False)
     app.on_response_prepare.append(page_security_headers)
+    app.on_shutdown.append(_end_streams)
+
+
+async def _end_streams(app: web.Application) -> None:
+    """Open live-update streams would hold a graceful shutdown for its whole timeout."""
+    for task in list(app[DASHBOARD_KEY].streams):
+        task.cancel()

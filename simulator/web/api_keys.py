@@ -55,7 +55,10 @@ def _rows(p: Page, keys: list[ApiKey]) -> list[dict[str, Any]]:
 async def get_keys(p: Page) -> web.StreamResponse:
     keys = await p.gateway.key_manager.keys(p.service.id)
     return p.render(
-        "views/api-keys.html", rows=_rows(p, keys), banner=p.session.take("banner") or ""
+        "views/api-keys.html",
+        rows=_rows(p, keys),
+        all_permissions=_PERMISSIONS,
+        banner=p.session.take("banner") or "",
     )
 
 

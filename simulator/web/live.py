@@ -12,6 +12,7 @@ from aiohttp import web
 from aiohttp_sse import sse_response
 
 from simulator.domain.team import VIEW_ACTIVITY
+from simulator.gateway.events import ChangeFeed
 from simulator.web.pages import Page, page
 
 __all__ = ["get_live"]
@@ -23,6 +24,17 @@ _COALESCE_SECONDS = 0.5
 @page(permission=VIEW_ACTIVITY)
 async def get_live(p: Page) -> web.StreamResponse:
     feed = p.gateway.events
+    streams = p.dashboard.streams
+    task = asyncio.current_task()
+    if task is not None:
+        streams.add(task)
+    try:
+        return await _stream(p, feed)
+    finally:
+        streams.discard(task)
+
+
+async def _stream(p: Page, feed: ChangeFeed) -> web.StreamResponse:
     async with sse_response(p.request) as events:
         await events.send("ready", event="ready")
         while events.is_connected():

@@ -37,7 +37,9 @@ def _environment(language: str, look: Look, translations: NullTranslations) -> E
     def when(moment: datetime | None) -> str:
         if moment is None:
             return ""
-        return format_datetime(moment.astimezone(UTC), "medium", tzinfo=UTC, locale=locale)
+        return format_datetime(
+            moment.astimezone(UTC), "d MMM y, HH:mm:ss", tzinfo=UTC, locale=locale
+        )
 
     def number(value: int | float) -> str:
         return format_decimal(value, locale=locale)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from aiohttp import web
 
@@ -18,6 +19,8 @@ class Dashboard:
     renderer: Renderer
     sessions: SessionStore
     look: Look
+    # open live-update streams, ended when the server shuts down
+    streams: set[asyncio.Task[object]] = field(default_factory=set)
 
 
 DASHBOARD_KEY = web.AppKey("DASHBOARD_KEY", Dashboard)
