@@ -101,6 +101,8 @@ async def _serve(config: Config, sock: socket.socket) -> None:
     )
     await runner.setup()  # the app's start-up: data dir, store, fixtures
     try:
+        # before the site answers: the banner is printed by the time anyone is served
+        documented = await app[GATEWAY_KEY].team_access.documented_password_members()
         site = CappedSockSite(
             runner,
             sock,
@@ -117,7 +119,7 @@ async def _serve(config: Config, sock: socket.socket) -> None:
             admin_token=gateway.admin_token,
             url=public_url(config.host, port),
             has_dashboard=_has_route(app, DASHBOARD_PATH),
-            documented_password_members=await gateway.team_access.documented_password_members(),
+            documented_password_members=documented,
         )
         print(text, flush=True)
         await stop.wait()
