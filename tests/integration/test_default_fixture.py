@@ -82,3 +82,17 @@ def test_the_docs_list_every_default_template_with_its_placeholders(
         names = placeholders(*(t for t in (template.subject, template.body) if t))
         listed = ", ".join(f"`{name}`" for name in names) or "none"
         assert f"| `{template.id}` | {listed} |" in text, template.name
+
+
+def test_the_default_service_sends_letters(default_sandbox: SandboxProcess) -> None:
+    (key,) = (k for k in UK.keys if k.key_type is KeyType.TEST)
+    client = NotificationsAPIClient(key.full_key(""), base_url=default_sandbox.base_url)
+    letter = next(t.id for t in UK.templates if t.type is NotificationType.LETTER)
+    address = {
+        "address_line_1": "A Person",
+        "address_line_2": "1 Road",
+        "address_line_3": "SW1A 1AA",
+    }
+    sent = client.send_letter_notification(letter, {**address, "name": "Ada", "date": "Monday"})
+    assert sent["content"]["subject"] == "Your appointment on Monday"
+    assert client.get_notification_by_id(sent["id"])["line_3"] == "SW1A 1AA"
