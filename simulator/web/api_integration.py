@@ -35,11 +35,20 @@ async def get_api_integration(p: Page) -> web.StreamResponse:
 def _callbacks_page(p: Page, errors: list[FieldError], status: int = 200) -> web.Response:
     kind = p.field("kind")
     current = {kind: masked_callback(v) for kind, v in p.service.callbacks.items()}
+    health_of = p.gateway.callback_health
+    rules = health_of.rules
+    # GC: suspension after repeated failures, and the last health-check ping (issue 17)
+    health = {
+        kind: health_of.view(p.service, kind)
+        for kind in current
+        if rules is not None and kind in rules.kinds
+    }
     return p.render(
         "views/callbacks.html",
         status=status,
         errors=errors,
         current=current,
+        health=health,
         values={"kind": kind, "url": p.field(f"{kind}-url")},
         banner=p.session.take("banner") or "",
     )

@@ -16,7 +16,8 @@ import pytest
 from tests.contract_ca.bulk_support import wait_for
 from tests.contract_ca.more_support import CALLBACKS, CALLBACKS_SMS, client
 from tests.integration.callback_support import CallbackReceiver, admin_call, set_callback
-from tests.sandbox_process import SandboxProcess
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
+from tests.web.support import Browser, text
 
 TOKEN = "gc-health-token"
 ROOT = f"/sandbox/v1/services/{CALLBACKS}/callbacks/delivery-status"
@@ -74,6 +75,17 @@ def test_suspension_after_repeated_failures_and_the_resume(
     assert (health["suspends_after"], health["window_seconds"]) == (25, 300)
     listed = admin_call(more_sandbox, "GET", f"/sandbox/v1/services/{CALLBACKS}/callbacks").json()
     assert listed["delivery_status"]["is_suspended"] is True
+    # and on the dashboard's callbacks page
+    browser = Browser(base)
+    try:
+        browser.get("/sign-in")
+        assert browser.post("/sign-in", {"admin_token": ADMIN_TOKEN}).status_code == 303
+        words = text(browser.get(f"/services/{CALLBACKS}/api/callbacks"))
+    finally:
+        browser.close()
+    assert "Callbacks are suspended after repeated failures" in words
+    assert f"Suspended at {health['suspended_at']}" in words
+    assert "Last health check Answered 200" in words
 
     # while suspended, a notification that reaches its final status is owed no callback
     quiet = _send(base)
