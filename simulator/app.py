@@ -245,8 +245,9 @@ def _gateway_ctx(
                 gateway.jobs.start()
             gateway.callback_sender.start()
             background = _Background([])
-            background.every(2.0, gateway.key_usage.flush, "key-usage-flush")
-            background.every(2.0, _day_counter_saver(store, limiter, gateway), "day-counters")
+            flush = config.usage_flush_seconds
+            background.every(flush, gateway.key_usage.flush, "key-usage-flush")
+            background.every(flush, _day_counter_saver(store, limiter, gateway), "day-counters")
             background.every(
                 config.retention_sweep_seconds,
                 _sweeper(store, storage.inspection, storage.files, clock),
@@ -469,6 +470,7 @@ def _wire(
         clock=clock,
         key_prefix=profile.key_prefix,
         on_change=directory.invalidate,
+        messages=profile.messages,
     )
     service_admin = ServiceAdmin(
         store=store,

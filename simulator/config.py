@@ -85,6 +85,8 @@ class Config:
     retention_sweep_seconds: float = 3600.0
     # SANDBOX_WORKER_POLL_SECONDS: how often the worker looks for due work from other replicas
     worker_poll_seconds: float = 0.5
+    # SANDBOX_USAGE_FLUSH_SECONDS: how often key usage and day counters are written down
+    usage_flush_seconds: float = 2.0
     # SANDBOX_DISPATCH_ATTEMPTS / SANDBOX_DISPATCH_BASE_DELAY: provider retries per provider
     dispatch_attempts: int = 3
     dispatch_base_delay: float = 0.5
@@ -229,6 +231,7 @@ _SIMPLE_FIELDS = {
     "email_domain": str,
     "retention_sweep_seconds": float,
     "worker_poll_seconds": float,
+    "usage_flush_seconds": float,
     "letter_pdf_delay": float,
     "letter_delivery_delay": float,
     "public_base_url": str,

@@ -61,10 +61,6 @@ MAX_RECEIPT_BYTES = 64 * 1024
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def _no_result() -> NotifyError:
-    return NotifyError("No result found", status_code=404, error="NoResultFound")
-
-
 def _bad_signature() -> AuthError:
     return AuthError("Invalid Twilio signature", 403)
 
@@ -73,7 +69,7 @@ async def post_twilio_status(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     providers = [p for p in request.app[CONFIG_KEY].providers if p.kind == "twilio"]
     if not providers:
-        raise _no_result()
+        raise gateway.profile.messages.no_result_error()
     if not request.headers.get("X-Twilio-Signature"):
         raise _bad_signature()
     form = await _small_form(request)
@@ -88,7 +84,7 @@ async def post_twilio_status(request: web.Request) -> web.Response:
             raise _bad_signature()
         if not sid or not message_status:
             raise BadRequestError("MessageSid and MessageStatus are required")
-        raise _no_result()
+        raise gateway.profile.messages.no_result_error()
     if not _signed_by(request, form, provider, notification.id):
         raise _bad_signature()
     if not message_status:

@@ -13,7 +13,7 @@ from simulator.api.presenters import format_time, received_text_body
 from simulator.api.sandbox_services import admin_body
 from simulator.domain.callback_health import SUSPENDED_AT, is_suspended
 from simulator.domain.callbacks import CALLBACK_KINDS
-from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.errors import BadRequestError
 
 __all__ = [
     "delete_callback",
@@ -30,7 +30,7 @@ __all__ = [
 def _kind(request: web.Request) -> str:
     kind = request.match_info["kind"].replace("-", "_")
     if kind not in CALLBACK_KINDS:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise request.app[GATEWAY_KEY].profile.messages.no_result_error()
     return kind
 
 
@@ -81,7 +81,7 @@ async def post_suspend_callback(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     kind = _kind(request)
     if not _suspendable(request, kind):
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     body = await admin_body(request)
     suspend = body.get("suspend_unsuspend")
     if not isinstance(suspend, bool):
@@ -90,7 +90,7 @@ async def post_suspend_callback(request: web.Request) -> web.Response:
     await gateway.service_admin.service(service_id)
     updated = await gateway.callback_health.set_suspended(service_id, kind, suspend)
     if updated is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     return json_response({kind: _masked(updated.callbacks[kind], suspendable=True)})
 
 
@@ -102,7 +102,7 @@ async def post_health_check(request: web.Request) -> web.Response:
     service = await gateway.service_admin.service(request.match_info["service_id"])
     settings = service.callbacks.get(kind)
     if settings is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     result = await gateway.callback_sender.check_health(
         service.id, kind, settings["url"], settings["bearer_token"]
     )
@@ -116,7 +116,7 @@ async def get_callback_health(request: web.Request) -> web.Response:
     kind = _kind(request)
     service = await gateway.service_admin.service(request.match_info["service_id"])
     if kind not in service.callbacks:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     return json_response(gateway.callback_health.view(service, kind))
 
 

@@ -8,7 +8,6 @@ from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.sandbox_services import admin_body
-from simulator.domain.errors import NotifyError
 from simulator.domain.faults import parse_fault_rule
 
 __all__ = ["clear_faults", "delete_fault", "get_faults", "post_fault"]
@@ -30,7 +29,7 @@ async def post_fault(request: web.Request) -> web.Response:
 async def delete_fault(request: web.Request) -> web.Response:
     require_admin(request)
     if not request.app[GATEWAY_KEY].faults.remove(request.match_info["fault_id"]):
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise request.app[GATEWAY_KEY].profile.messages.no_result_error()
     return web.Response(status=204)
 
 

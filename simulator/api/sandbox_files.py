@@ -13,7 +13,6 @@ from aiohttp import web
 
 from simulator.api.admin_auth import require_admin
 from simulator.api.keys import GATEWAY_KEY, Gateway
-from simulator.domain.errors import NotifyError
 from simulator.domain.ports import StoredFile
 
 __all__ = ["file_views", "get_message_file"]
@@ -47,6 +46,6 @@ async def get_message_file(request: web.Request) -> web.Response:
     files = await gateway.documents.files_for(notification_id) if gateway.documents else []
     stored = next((f for f in files if f.id == wanted), None)
     if stored is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     mimetype = str(stored.meta.get("mimetype") or "application/pdf")
     return web.Response(body=stored.content, content_type=mimetype)

@@ -17,7 +17,7 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_files import file_views
-from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.errors import BadRequestError
 from simulator.domain.models import NotificationType
 from simulator.domain.ports import InspectionQuery, InspectionRow
 from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
@@ -54,7 +54,7 @@ async def get_message(request: web.Request) -> web.Response:
     gateway = request.app[GATEWAY_KEY]
     row = await gateway.message_log.one(request.match_info["notification_id"])
     if row is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise gateway.profile.messages.no_result_error()
     view = _view(row, await gateway.message_log.email_html(row))
     view["files"] = await file_views(gateway, row.notification.id)
     return json_response({"data": view})

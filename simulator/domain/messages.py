@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.domain.errors import NotifyError
+
 __all__ = ["UK_MESSAGES", "Messages"]
 
 _UK_DOCS_AUTH = "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header"
@@ -107,6 +109,10 @@ class Messages:
         "check your spelling and try again."
     )
     method_not_allowed: str = "The method is not allowed for the requested URL."
+
+    def no_result_error(self) -> NotifyError:
+        """Notify's 404 for what is not there, or not the caller's (NoResultFound)."""
+        return NotifyError(self.no_result, status_code=404, error="NoResultFound")
 
 
 UK_MESSAGES = Messages()

@@ -10,7 +10,7 @@ from typing import Any
 
 from simulator.domain.admin_ranges import moment_in_range, whole_number
 from simulator.domain.clock import Clock
-from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.errors import BadRequestError
 from simulator.domain.keys import (
     TIERS,
     check_can_create,
@@ -18,6 +18,7 @@ from simulator.domain.keys import (
     check_key_name,
     check_permissions,
 )
+from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import ApiKey, KeyType
 from simulator.domain.ports import DirectoryStore
 from simulator.gateway.directory import ServiceDirectory
@@ -56,7 +57,9 @@ class KeyManager:
         clock: Clock,
         key_prefix: str,
         on_change: Callable[[str], None],
+        messages: Messages = UK_MESSAGES,
     ) -> None:
+        self._messages = messages
         self._store = store
         self._directory = directory
         self._clock = clock
@@ -66,14 +69,14 @@ class KeyManager:
     async def _service_keys(self, service_id: str) -> tuple[bool, list[ApiKey]]:
         service = await self._store.get_service(service_id)
         if service is None:
-            raise NotifyError("No result found", status_code=404, error="NoResultFound")
+            raise self._messages.no_result_error()
         return service.restricted, await self._store.get_keys(service_id)
 
     async def key(self, service_id: str, key_id: str) -> ApiKey:
         _, keys = await self._service_keys(service_id)
         found = next((k for k in keys if k.id == key_id), None)
         if found is None:
-            raise NotifyError("No result found", status_code=404, error="NoResultFound")
+            raise self._messages.no_result_error()
         return found
 
     async def keys(self, service_id: str) -> list[ApiKey]:

@@ -74,7 +74,7 @@ class ReadService:
         return self._not_found()
 
     def _not_found(self) -> NotifyError:
-        return NotifyError(self._texts.no_result, status_code=404, error="NoResultFound")
+        return self._texts.no_result_error()
 
     def _retention_floor(self, principal: Principal) -> datetime:
         return self._clock.now() - timedelta(days=principal.service.data_retention_days)

@@ -9,7 +9,7 @@ from typing import Any
 
 from simulator.domain.admin_ranges import whole_number
 from simulator.domain.clock import Clock
-from simulator.domain.errors import BadRequestError, NotifyError
+from simulator.domain.errors import BadRequestError
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import (
     DEFAULT_SERVICE_PERMISSIONS,
@@ -35,10 +35,6 @@ from simulator.domain.team import TEAM_PERMISSIONS, check_team_permissions
 from simulator.gateway.passwords import MIN_PASSWORD_LENGTH, hash_password
 
 __all__ = ["ServiceAdmin"]
-
-
-def _not_found() -> NotifyError:
-    return NotifyError("No result found", status_code=404, error="NoResultFound")
 
 
 def _text(data: Mapping[str, Any], field: str, *, required: bool = True) -> str | None:
@@ -96,7 +92,7 @@ class ServiceAdmin:
     async def service(self, service_id: str) -> Service:
         found = await self._store.get_service(service_id)
         if found is None:
-            raise _not_found()
+            raise self._texts.no_result_error()
         return found
 
     async def services(self) -> list[Service]:
@@ -209,7 +205,7 @@ class ServiceAdmin:
         service = await self.service(service_id)
         kept = tuple(m for m in service.team if not _same_email(m.email_address, email_address))
         if len(kept) == len(service.team):
-            raise _not_found()
+            raise self._texts.no_result_error()
         return await self._save(replace(service, team=kept))
 
     async def add_guest(self, service_id: str, recipient: Any) -> Service:
@@ -229,7 +225,7 @@ class ServiceAdmin:
         service = await self.service(service_id)
         kept = tuple(g for g in service.guest_list if not _same_recipient(g, recipient))
         if len(kept) == len(service.guest_list):
-            raise _not_found()
+            raise self._texts.no_result_error()
         return await self._save(replace(service, guest_list=kept))
 
     async def _save(self, service: Service) -> Service:
@@ -266,7 +262,7 @@ class ServiceAdmin:
     ) -> Template:
         current = await self._store.get_template(service_id, template_id)
         if current is None:
-            raise _not_found()
+            raise self._texts.no_result_error()
         allowed = {"name", "body", "subject", "archived"}
         unexpected = sorted(set(data) - allowed)
         if unexpected:

@@ -84,7 +84,7 @@ class TemplateManagement:
     async def template(self, principal: Principal, template_id: str) -> Template:
         found = await self._store.get_template(principal.service.id, template_id)
         if found is None or found.hidden:
-            raise NotifyError(self._messages.no_result, status_code=404, error="NoResultFound")
+            raise self._messages.no_result_error()
         return found
 
     async def update(self, principal: Principal, template_id: str, body: object) -> Template:

@@ -178,7 +178,7 @@ async def get_created_key(p: Page) -> web.StreamResponse:
 def _action(p: Page) -> str:
     action = p.request.match_info["action"]
     if action not in {"revoke", "delete"}:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise p.gateway.profile.messages.no_result_error()
     return action
 
 

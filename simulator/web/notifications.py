@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.domain.errors import NotifyError
 from simulator.domain.models import NotificationType
 from simulator.domain.team import VIEW_ACTIVITY
 from simulator.web.pages import Page, page
@@ -17,7 +16,7 @@ async def get_notification(p: Page) -> web.StreamResponse:
     log = p.gateway.message_log
     row = await log.one(p.request.match_info["notification_id"], service_id=p.service.id)
     if row is None:
-        raise NotifyError("No result found", status_code=404, error="NoResultFound")
+        raise p.gateway.profile.messages.no_result_error()
     n = row.notification
     fragments = row.fragment_count
     if fragments is None and n.type is NotificationType.SMS:

@@ -152,6 +152,23 @@ def poll_until(
         time.sleep(interval)
 
 
+def worker_has_polled(sandbox: SandboxProcess) -> None:
+    """
+    Wait until the sandbox's worker has taken a step on a test-key send made now.
+
+    Anything that was due before that send has been looked at by then: the observable
+    event a "nothing else happened" check waits for, instead of a fixed sleep. A test key
+    never reaches a provider, so it adds nothing to what such checks count.
+    """
+    client = client_for(sandbox, "test")
+    sent = client.send_sms_notification(TEAM_PHONE, SMS_TEMPLATE, {"name": "Po", "code": "0"})
+    poll_until(
+        lambda: client.get_notification_by_id(sent["id"])["status"],
+        lambda status: status != "created",
+        timeout=10,
+    )
+
+
 def status_history(
     client: NotificationsAPIClient,
     notification_id: str,

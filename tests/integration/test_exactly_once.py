@@ -12,7 +12,6 @@ same due notifications, and the claim's compare-and-set lets exactly one of them
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,6 +27,7 @@ from tests.integration.lane_support import (
     status_history,
     unique_reference,
     wait_for_messages,
+    worker_has_polled,
     write_config,
 )
 from tests.sandbox_process import SandboxProcess
@@ -68,7 +68,7 @@ def test_killed_mid_hand_off_is_resent_with_the_same_key_and_recorded_once(
 
             # a restart while the claim is still leased must not send it again
             sandbox.start()
-            time.sleep(0.6)  # six worker polls
+            worker_has_polled(sandbox)
             assert receiver.keys() == [sent["id"]]
             assert client_for(sandbox, "live").get_notification_by_id(sent["id"])["status"] == (
                 "created"
@@ -84,7 +84,7 @@ def test_killed_mid_hand_off_is_resent_with_the_same_key_and_recorded_once(
             [message] = wait_for_messages(sandbox, 1, reference=reference)
             assert message["notification_id"] == sent["id"]
             assert message["provider"] == "held"
-            time.sleep(0.5)  # nothing else is on its way
+            worker_has_polled(sandbox)  # a re-claim would have been handed off by now
             assert receiver.keys() == [sent["id"], sent["id"]]
             everything = admin_messages(sandbox, limit="1000").json()["messages"]
             assert [m["notification_id"] for m in everything].count(sent["id"]) == 1
@@ -178,8 +178,20 @@ def test_two_sandboxes_on_one_database_never_send_twice(tmp_path: Path) -> None:
 
             messages = wait_for_messages(first, total, reference=reference)
             assert sorted(m["notification_id"] for m in messages) == sorted(ids)
-            time.sleep(0.3)  # let any duplicate hand-off land before counting
-            calls = Counter(receiver.keys())
+            # one more hand-off through each replica, recorded after everything before it:
+            # any duplicate hand-off of the batch would have reached the receiver by then
+            after = unique_reference("two-workers-after")
+            controls = {
+                str(
+                    c.send_sms_notification(
+                        TEAM_PHONE, SMS_TEMPLATE, {"name": "Z", "code": "0"}, reference=after
+                    )["id"]
+                )
+                for c in clients
+            }
+            wait_for_messages(first, len(controls), reference=after)
+            handed_off = receiver.keys()
+            calls = Counter(k for k in handed_off if k not in controls)
             assert set(calls) == ids
             assert set(calls.values()) == {1}, {k: v for k, v in calls.items() if v > 1}
         finally:

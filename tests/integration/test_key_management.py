@@ -6,6 +6,7 @@ regularly), 004 (revocation is immediate and final, expiry, least privilege, act
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from tests.integration.key_support import (
     running_sandbox,
     send_sms,
 )
+from tests.integration.lane_support import poll_until
 from tests.sandbox_process import SandboxProcess
 
 KEY_REVOKED = "Invalid token: API key revoked"
@@ -48,7 +50,8 @@ def forbidden(message: str) -> tuple[int, list[dict[str, str]]]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with running_sandbox(tmp_path_factory.mktemp("key-life")) as process:
+    flush = {"SANDBOX_USAGE_FLUSH_SECONDS": "0.1"}
+    with running_sandbox(tmp_path_factory.mktemp("key-life"), flush) as process:
         yield process
 
 
@@ -429,6 +432,15 @@ def test_a_permission_edit_applies_to_the_next_request(
 
 
 # -- usage and activity -------------------------------------------------------------------------
+def stored_request_count(server: SandboxProcess, key_id: str) -> int | None:
+    """The key's request count as the database holds it (what a flush has written)."""
+    with sqlite3.connect(server.data_dir / "sandbox.db") as connection:
+        row = connection.execute(
+            "SELECT request_count FROM api_keys WHERE id = ?", (key_id,)
+        ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def test_usage_counts_requests_sends_per_channel_and_last_use(
     admin: Admin, server: SandboxProcess, service: dict[str, Any]
 ) -> None:
@@ -449,8 +461,9 @@ def test_usage_counts_requests_sends_per_channel_and_last_use(
     assert shown["request_count"] == 6
     assert shown["sends"] == {"sms": 3, "email": 2}
     assert shown["last_used_at"] == usage["last_used_at"]
-    # counts survive the periodic flush to the database (every 2 s)
-    time.sleep(2.5)
+    # counts survive the periodic flush to the database (this server flushes every 0.1 s):
+    # wait until the stored row has them, then the view must not count them twice
+    poll_until(lambda: stored_request_count(server, key["id"]), lambda n: n == 6, timeout=10)
     assert admin.activity(service["id"], key["id"])["usage"]["request_count"] == 6
     assert admin.keys(service["id"])[0]["request_count"] == 6
 
