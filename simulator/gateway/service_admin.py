@@ -193,7 +193,7 @@ class ServiceAdmin:
         """`notify-sandbox team set-password`: the member signs in to the dashboard with it."""
         service = await self.service(service_id)
         if not any(_same_email(m.email_address, email_address) for m in service.team):
-            raise _not_found()
+            raise self._texts.no_result_error()
         hashed = hash_password(_password(password))
         team = tuple(
             replace(m, password_hash=hashed) if _same_email(m.email_address, email_address) else m
