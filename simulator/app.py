@@ -22,6 +22,7 @@ from simulator.api.middleware import (
     security_headers,
 )
 from simulator.api.openapi import openapi_routes
+from simulator.api.request_log import request_log
 from simulator.api.routes import setup_routes
 from simulator.api.text_guard import header_text
 from simulator.bulk_wiring import wire_bulk, wire_bulk_reads
@@ -112,7 +113,7 @@ def load_profile(config: Config) -> Profile:
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
     profile = load_profile(config)
     app = web.Application(
-        middlewares=[request_context, error_envelope(profile.messages), header_text],
+        middlewares=[request_log, request_context, error_envelope(profile.messages), header_text],
         client_max_size=_CLIENT_MAX_SIZE,
     )
     app[CONFIG_KEY] = config

@@ -7,6 +7,7 @@ import hmac
 from aiohttp import web
 
 from simulator.api.keys import GATEWAY_KEY
+from simulator.api.request_log import note
 from simulator.domain.errors import AuthError
 
 __all__ = ["require_admin"]
@@ -22,3 +23,4 @@ def require_admin(request: web.Request) -> None:
         token.strip().encode(), expected.encode()
     ):
         raise AuthError("Invalid token: admin token not recognised", 403)
+    note(key_type="admin")

@@ -11,7 +11,8 @@ from aiohttp import web
 
 from simulator.api.json_io import json_bytes, json_response
 from simulator.api.keys import RATE_KEY, TRACE_KEY
-from simulator.domain.errors import NotifyError, RouteError
+from simulator.api.request_log import note_error
+from simulator.domain.errors import AuthError, NotifyError, RouteError
 from simulator.domain.messages import Messages
 from simulator.gateway.rate_headers import rate_headers
 
@@ -136,6 +137,8 @@ def error_envelope(messages: Messages) -> Callable[..., Awaitable[web.StreamResp
         try:
             return await handler(request)
         except NotifyError as error:
+            # an auth text never quotes the token; other texts may quote what was sent
+            note_error(error.error, error.message if isinstance(error, AuthError) else None)
             return _envelope(error)
         except RouteError as error:
             return _route_body(error.status_code, error.message, error.content_type, error.headers)
@@ -152,6 +155,8 @@ def error_envelope(messages: Messages) -> Callable[..., Awaitable[web.StreamResp
             return _envelope(NotifyError("Request entity too large", status_code=413))
         except web.HTTPException:
             raise
+        except ConnectionResetError:
+            raise  # the client went away: request_log's info line, not a traceback
         except Exception as error:
             log.exception("unhandled_error", error_class=type(error).__name__)
             return json_response(

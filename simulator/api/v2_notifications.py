@@ -12,10 +12,12 @@ from simulator.api.body_io import read_body
 from simulator.api.json_io import is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
+from simulator.api.request_log import note
 from simulator.api.v2_auth import authenticate, remember_rate, url_root, v2_query, v2_query_pairs
 from simulator.api.v2_bulk import job_body
 from simulator.api.v2_letters import post_letter
 from simulator.domain.errors import BadRequestError, RouteError, ValidationError
+from simulator.domain.masking import mask_recipient
 from simulator.domain.models import NotificationType
 from simulator.domain.profiles import Profile
 
@@ -58,6 +60,7 @@ async def post_notification(request: web.Request) -> web.Response:
             await gateway.sender.release(admission)
         raise
     outcome = await gateway.sender.send(principal, notification_type, body, admission)
+    note(notification_id=outcome.notification.id, recipient=mask_recipient(outcome.notification.to))
     remember_rate(request, outcome.rate)
     root = url_root(request)
     scheduled = outcome.scheduled_for
@@ -95,6 +98,10 @@ async def read_v2_body(request: web.Request, profile: Profile) -> Any:
     body = parse_json_body(await read_body(request))
     if is_not_json(body):
         raise BadRequestError(profile.messages.invalid_json)
+    if isinstance(body, dict):  # for the request line, should the send be refused
+        recipient = body.get("phone_number") or body.get("email_address")
+        if isinstance(recipient, str):
+            note(recipient=mask_recipient(recipient))
     return body
 
 
