@@ -108,13 +108,3 @@ def test_a_client_that_goes_away_mid_body_is_an_info_line(server: SandboxProcess
     log = server.log_path.read_text()
     assert "Traceback" not in log
     assert "unhandled_error" not in log
-
-
-def test_aiohttps_own_records_come_out_as_json(server: SandboxProcess) -> None:
-    with socket.create_connection(("127.0.0.1", server.port)) as sock:
-        sock.sendall(b"GET /_status HTTP/1.1\r\nHost: sandbox\r\nno colon here\r\n\r\n")
-        assert b" 400 Bad Request" in sock.recv(1024).split(b"\r\n")[0]
-    line = _line_for(server, logger="aiohttp.server")
-    assert line["event"].startswith("Error handling request")
-    for text in server.log_path.read_text("utf-8").splitlines():
-        assert not text.startswith(("Error handling request", "Traceback")), text
