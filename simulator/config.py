@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import email_validator
+
 from simulator.did_you_mean import closest, unknown_name_message
 
 __all__ = [
@@ -190,6 +192,8 @@ class Config:
             raise ConfigError("database_url must start with sqlite:// or postgresql://")
         if scheme != "sqlite" and not self.secret_key:
             raise ConfigError("a shared database_url needs secret_key, the same on every replica")
+        if self.email_domain is not None:
+            _check_email_domain(self.email_domain)
         if self.dispatch_attempts < 1:
             raise ConfigError("dispatch_attempts must be at least 1")
         if self.max_connections < 1:
@@ -415,3 +419,15 @@ def _providers(raw: Any) -> tuple[ProviderSettings, ...]:
             )
         )
     return tuple(specs)
+
+
+def _check_email_domain(domain: str) -> None:
+    """Every email's From address ends in this domain, so it must make a valid address.
+
+    Notify's own rules (domain/recipients.py) are for recipients; for an operator's
+    setting the general rules of email-validator apply (no DNS lookup).
+    """
+    try:
+        email_validator.validate_email(f"sender@{domain}", check_deliverability=False)
+    except email_validator.EmailNotValidError as error:
+        raise ConfigError(f"email_domain {domain!r} is not a valid email domain: {error}") from None
