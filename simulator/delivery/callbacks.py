@@ -8,7 +8,6 @@ resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from simulator.delivery.callback_target import (
     pin_target,
     system_resolver,
 )
+from simulator.delivery.polling import PollingLoop
 from simulator.domain.callback_health import HEALTH_CHECK_PAYLOAD
 from simulator.domain.callbacks import AddressGuard, retry_delay
 from simulator.domain.clock import Clock
@@ -62,9 +62,7 @@ class CallbackSender:
         self._guard = guard or AddressGuard()
         self._resolver = resolver
         self._timeout = timeout
-        self._poll = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PollingLoop("callbacks", self.run_once, poll_seconds=poll_seconds)
         self._client: httpx.AsyncClient | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self.sent = 0
@@ -74,37 +72,20 @@ class CallbackSender:
         return self._guard
 
     def notify_due(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
         # redirects are not followed: a redirect could lead anywhere, SSRF checks included
         self._client = httpx.AsyncClient(timeout=self._timeout, follow_redirects=False)
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="callbacks")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         for task in self._in_flight:
             task.cancel()
         await self.drain()
         if self._client is not None:
             await self._client.aclose()
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("callback_tick_failed")
-                busy = False
-            if not busy:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll)
 
     async def run_once(self) -> bool:
         """Start every due callback; a slow receiver holds up only its own."""
@@ -131,7 +112,7 @@ class CallbackSender:
             # the claim lapses and the callback is tried again later
             log.exception("callback_delivery_crashed", callback_id=callback.id)
         finally:
-            self._wake.set()
+            self._loop.wake()
 
     async def _deliver(self, callback: DueCallback) -> None:
         entry = await self._directory.entry(callback.service_id)

@@ -10,12 +10,12 @@ is due once the sandbox clock reaches its ``scheduled_for``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import structlog
 
+from simulator.delivery.polling import PollingLoop
 from simulator.domain.clock import Clock
 from simulator.domain.jobs import Job
 from simulator.domain.ports import JobStore
@@ -42,43 +42,24 @@ class JobRunner:
         self._notifications = notifications
         self._clock = clock
         self._on_created = on_created
-        self._poll = poll_seconds
         self._batch = batch_size
         self._lease = timedelta(seconds=lease_seconds)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = PollingLoop("job-runner", self.run_once, poll_seconds=poll_seconds)
         self._current: str | None = None
         self.created = 0  # notifications made since start
 
     def notify(self) -> None:
         """A job was added, or the clock moved: look now rather than at the next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="job-runner")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         if self._current is not None:  # a clean stop: the next start resumes it at once
             await self._store.release_job(self._current)
             self._current = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("job_runner_tick_failed")
-                busy = False
-            if not busy:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll)
 
     async def run_once(self) -> bool:
         """Process every job due now; True when one was processed (more may be due)."""

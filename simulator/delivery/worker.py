@@ -8,13 +8,13 @@ compare-and-set, so no step happens twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import structlog
 
 from simulator.config import SimulatorTiming
+from simulator.delivery.polling import PollingLoop
 from simulator.delivery.simulated import next_simulated_step
 from simulator.domain.clock import Clock
 from simulator.domain.models import KeyType, Notification, Status
@@ -59,53 +59,36 @@ class DeliveryWorker:
         self._timing = timing
         self._rules = rules
         self._dispatch = dispatch
-        self._poll = poll_seconds
         self._batch = batch_size
-        self._wake = asyncio.Event()
         self._next_hint: datetime | None = None
+        self._loop = PollingLoop(
+            "delivery-worker", self.run_once, poll_seconds=poll_seconds, wait_seconds=self._wait
+        )
         self._slots = asyncio.Semaphore(max_in_flight)
         self._in_flight: set[asyncio.Task[None]] = set()
         self._dispatching: set[str] = set()
-        self._task: asyncio.Task[None] | None = None
         self.steps = 0
 
     def notify_due(self, at: datetime) -> None:
         """Called after a commit: something new is due at `at`."""
         if self._next_hint is None or at < self._next_hint:
             self._next_hint = at
-            self._wake.set()
+            self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="delivery-worker")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._loop.stop()
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("worker_tick_failed")
-                busy = False
-            if not busy:
-                await self._sleep()
-
-    async def _sleep(self) -> None:
-        timeout = self._poll
-        if self._next_hint is not None:
-            gap = (self._next_hint - self._clock.now()).total_seconds()
-            timeout = max(0.0, min(timeout, gap))
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+    def _wait(self, poll: float) -> float:
+        """Sleep no longer than until the next step this process knows is due."""
+        if self._next_hint is None:
+            return poll
+        gap = (self._next_hint - self._clock.now()).total_seconds()
+        return max(0.0, min(poll, gap))
 
     async def run_once(self) -> bool:
         """Apply every due step; True when a full batch suggests more is waiting."""
@@ -191,4 +174,4 @@ class DeliveryWorker:
             log.exception("dispatch_failed", notification_id=n.id)
         finally:
             self._dispatching.discard(n.id)
-            self._wake.set()
+            self._loop.wake()
