@@ -9,6 +9,8 @@ wheel fails the start-up, the OpenAPI read or the user's test file below.
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -120,8 +122,30 @@ def served(installed: Installed, tmp_path: Path, request: pytest.FixtureRequest)
 
 
 @pytest.mark.parametrize("served", ["uk", "ca"], indirect=True)
-def test_serve_answers_status_for_each_profile(served: str) -> None:
+def test_serve_answers_status_for_each_profile(served: str, installed: Installed) -> None:
     assert requests.get(f"{served}/_status", timeout=5).status_code == 200
+    # the image's HEALTHCHECK command, as written in the Dockerfile, run by the venv's python
+    command = _dockerfile_healthcheck().replace(":6011/", f":{served.rsplit(':', 1)[1]}/")
+    program, *arguments = shlex.split(command)
+    assert program == "python"
+    _run([installed.bin / "python", *arguments], env=installed.env, cwd=installed.home)
+
+
+def _dockerfile_healthcheck() -> str:
+    text = (ROOT / "Dockerfile").read_text("utf-8").replace("\\\n", " ")
+    (line,) = (line for line in text.splitlines() if line.startswith("HEALTHCHECK"))
+    return line.split(" CMD ", 1)[1].strip()
+
+
+def test_the_dockerfile_installs_only_the_wheel_as_a_non_root_user() -> None:
+    """What can be checked without Docker: the image runs the steps this module tests."""
+    text = (ROOT / "Dockerfile").read_text("utf-8")
+    build, final = re.split(r"(?m)^FROM ", text)[1:]
+    assert " AS build\n" in build
+    assert "packaging/build-wheel.sh" in build
+    assert "install-wheel.sh /wheels" in final
+    assert "COPY simulator" not in final and "pip install -e" not in text
+    assert "\nUSER sandbox\n" in final and "HEALTHCHECK" in final
 
 
 @pytest.mark.parametrize("served", ["ca"], indirect=True)
