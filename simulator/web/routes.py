@@ -33,6 +33,11 @@ def dashboard_routes() -> list[web.RouteDef]:
             notifications.get_notification,
             allow_head=False,
         ),
+        web.get(
+            service + "/notifications/{notification_id}/pdf",
+            notifications.get_letter_pdf,
+            allow_head=False,
+        ),
         web.get(service + "/api", api_integration.get_api_integration, allow_head=False),
         web.get(service + "/api/callbacks", api_integration.get_callbacks, allow_head=False),
         web.post(service + "/api/callbacks", api_integration.post_callbacks),

@@ -22,6 +22,7 @@ TEAM_KEY = f"dash-team-{LIVE}-73111111-1111-4111-8111-111111111112"
 LIVE_KEY = f"dash-live-{LIVE}-73111111-1111-4111-8111-111111111113"
 SMS_TEMPLATE = "74111111-1111-4111-8111-111111111111"
 EMAIL_TEMPLATE = "74111111-1111-4111-8111-111111111112"
+LETTER_TEMPLATE = "74111111-1111-4111-8111-111111111113"
 PASSWORDS = {"alice@example.com": "alice-password", "viewer@example.com": "viewer-password"}
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

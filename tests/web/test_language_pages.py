@@ -54,5 +54,12 @@ def test_gc_starts_in_french_when_asked_and_says_safelist(
         assert "Équipe et liste de confiance – limite les destinataires" in form.text
         assert "Intégration API" in text(form)
         assert h1(browser.get(f"{service}/api/guest-list")) == "Liste de confiance"
+        # GC's ApiKey-v1 scheme is on: the new key's page offers the ready-made header
+        browser.post(
+            f"{service}/api/keys/create",
+            {"key_name": "gc-key", "key_type": "test", "permissions": "send"},
+        )
+        shown = browser.get(f"{service}/api/keys/created")
+        assert "Authorization: ApiKey-v1 gcntfy-gc-key-" in shown.text
     finally:
         browser.close()

@@ -11,6 +11,7 @@ from notifications_python_client import NotificationsAPIClient
 from tests.sandbox_process import SandboxProcess
 from tests.web.support import (
     EMAIL_TEMPLATE,
+    LETTER_TEMPLATE,
     LIVE,
     SMS_TEMPLATE,
     TEAM_KEY,
@@ -107,3 +108,30 @@ def test_live_events_announce_changes(alice: Browser, dashboard: SandboxProcess)
                 break
     denied = httpx.get(f"{dashboard.base_url}{url}")
     assert denied.status_code == 303  # not signed in: no events
+
+
+def test_a_letters_pdf_is_one_click_away(alice: Browser, dashboard: SandboxProcess) -> None:
+    sent = NotificationsAPIClient(TEST_KEY, base_url=dashboard.base_url).send_letter_notification(
+        LETTER_TEMPLATE,
+        {
+            "address_line_1": "Ada Lovelace",
+            "address_line_2": "1 Street",
+            "postcode": "SW1A 1AA",
+            "name": "Ada",
+        },
+    )
+    page = alice.get(f"/services/{LIVE}/notifications/{sent['id']}")
+    link = f"/services/{LIVE}/notifications/{sent['id']}/pdf"
+    assert f'href="{link}"' in page.text
+    deadline = time.monotonic() + 15
+    while (pdf := alice.get(link)).status_code == 409:  # the PDF is made a moment later
+        assert "not available" in text(pdf)
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert pdf.status_code == 200
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    sms = NotificationsAPIClient(TEST_KEY, base_url=dashboard.base_url).send_sms_notification(
+        "07700900123", SMS_TEMPLATE, {"code": "1"}
+    )
+    assert alice.get(f"/services/{LIVE}/notifications/{sms['id']}/pdf").status_code == 404
