@@ -83,3 +83,22 @@ class UsageReport:
             "channels": channels,
             "keys": keys,
         }
+
+    async def this_year(self, service_id: str) -> dict[str, dict[str, int]]:
+        """The annual allowances a profile counts (GC's fiscal year), used and limit."""
+        service = await self._services.service(service_id)
+        plan = self._profile.allowances
+        if plan is None:
+            return {}  # GOV.UK's allowances here are daily ones
+        now = self._clock.now()
+        year: dict[str, dict[str, int]] = {}
+        for rules in plan.by_type.values():
+            for rule in rules:
+                if rule.period != "year" or rule.channel in year:
+                    continue
+                used = await self._limiter.usage(service.id, plan.period_key(rule.period, now))
+                year[rule.channel] = {
+                    "used": used.get(rule.channel, 0),
+                    "limit": rule.limit(service.limits, restricted=service.restricted),
+                }
+        return year

@@ -90,11 +90,15 @@ async def post_settings(p: Page) -> web.StreamResponse:
 @page(permission=MANAGE_SERVICE)
 async def get_usage(p: Page) -> web.StreamResponse:
     report = await p.gateway.usage.today(p.service.id)
+    year = await p.gateway.usage.this_year(p.service.id)
     meters = {
         channel: meter(figures["used"], figures["limit"])
         for channel, figures in report["channels"].items()
     }
-    return p.render("views/usage.html", report=report, meters=meters)
+    year_meters = {c: meter(f["used"], f["limit"]) for c, f in year.items()}
+    return p.render(
+        "views/usage.html", report=report, meters=meters, year=year, year_meters=year_meters
+    )
 
 
 @page(permission=VIEW_ACTIVITY)

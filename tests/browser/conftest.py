@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.sandbox_process import SandboxProcess
 from tests.web.support import dashboard_server
@@ -23,6 +30,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+# a shared, busy machine: waits are on events, so a longer ceiling costs nothing when green
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +63,8 @@ def context(chromium: Browser, sandbox: SandboxProcess) -> Iterator[BrowserConte
     context = chromium.new_context(
         base_url=sandbox.base_url, bypass_csp=True, viewport={"width": 1200, "height": 900}
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(30_000)
     yield context
     context.close()
 

@@ -61,5 +61,8 @@ def test_gc_starts_in_french_when_asked_and_says_safelist(
         )
         shown = browser.get(f"{service}/api/keys/created")
         assert "Authorization: ApiKey-v1 gcntfy-gc-key-" in shown.text
+        # GC counts annual allowances too: the usage page draws them
+        usage = browser.get(f"{service}/usage?lang=en")
+        assert "Annual limit" in usage.text and usage.text.count("sandbox-meter__svg") >= 4
     finally:
         browser.close()

@@ -19,10 +19,12 @@ for (const button of document.querySelectorAll("[data-copy]")) {
 // server-sent "changed" event, fetch this page again and swap the region's content.
 for (const region of document.querySelectorAll("[data-live][data-live-source]")) {
   const source = new EventSource(region.dataset.liveSource);
-  let pending = null;
-  source.addEventListener("changed", () => {
-    if (pending) return;
-    pending = fetch(window.location.href, { credentials: "same-origin" })
+  let pending = false;
+  let again = false;
+  const refresh = () => {
+    if (pending) { again = true; return; } // a change during a refresh: one more after it
+    pending = true;
+    fetch(window.location.href, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.text() : null))
       .then((html) => {
         if (!html) return;
@@ -31,6 +33,10 @@ for (const region of document.querySelectorAll("[data-live][data-live-source]"))
         if (fresh) region.innerHTML = fresh.innerHTML;
         region.dataset.liveUpdated = String(Date.now());
       })
-      .finally(() => { pending = null; });
-  });
+      .finally(() => {
+        pending = false;
+        if (again) { again = false; refresh(); }
+      });
+  };
+  source.addEventListener("changed", refresh);
 }
