@@ -12,7 +12,13 @@ $(BIN)/notify-sandbox: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,fast]'
 	@touch $@
 
-serve: install
+# serving needs only the package (and uvloop): no test or lint tools
+$(VENV)/.serve-installed: pyproject.toml
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[fast]'
+	@touch $@
+
+serve: $(VENV)/.serve-installed
 	$(BIN)/notify-sandbox serve
 
 # the official Node client for the Node contract tests (tests/node), pinned by package-lock.json

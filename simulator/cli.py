@@ -17,7 +17,11 @@ __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="notify-sandbox", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="notify-sandbox",
+        description="A local stand-in for the GOV.UK Notify and GC Notify APIs. "
+        "`notify-sandbox serve` starts it; the other commands use its admin API.",
+    )
     parser.add_argument("--version", action="version", version=f"notify-sandbox {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the sandbox API")

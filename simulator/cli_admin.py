@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -70,13 +71,13 @@ def _services(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--email-sender")
     for name, live in (("go-live", False), ("trial", True)):
         cmd = _sub(group, name, _mode_handler(live))
-        cmd.add_argument("service_id")
+        cmd.add_argument("service_id", type=_uuid("service id"))
     update = _sub(
         group,
         "update",
         lambda c, a: c.request("PATCH", f"/services/{a.service_id}", json.loads(a.settings)),
     )
-    update.add_argument("service_id")
+    update.add_argument("service_id", type=_uuid("service id"))
     update.add_argument("settings", help="JSON, e.g. '{\"rate_limit\": 100}'")
 
 
@@ -88,26 +89,9 @@ def _keys(parser: argparse.ArgumentParser) -> None:
     group = _group(parser)
     base = "/services/{}/api-keys"
     listing = _sub(group, "list", lambda c, a: c.request("GET", base.format(a.service_id)))
-    listing.add_argument("service_id")
-    create = _sub(
-        group,
-        "create",
-        lambda c, a: c.request(
-            "POST",
-            base.format(a.service_id),
-            _compact(
-                {
-                    "name": a.name,
-                    "key_type": a.type,
-                    "permissions": a.permission,
-                    "expires_at": a.expires_at,
-                    "description": a.description,
-                    "tier": a.tier,
-                }
-            ),
-        ),
-    )
-    create.add_argument("service_id")
+    listing.add_argument("service_id", type=_uuid("service id"))
+    create = _sub(group, "create", _create_key)
+    create.add_argument("service_id", type=_uuid("service id"))
     create.add_argument("name")
     create.add_argument("--type", choices=["test", "team", "normal"], default="test")
     create.add_argument("--permission", action="append", help="repeatable; default all")
@@ -121,12 +105,46 @@ def _keys(parser: argparse.ArgumentParser) -> None:
         ("activity", "GET", "/activity"),
     ):
         cmd = _sub(group, name, _key_handler(method, suffix))
-        cmd.add_argument("service_id")
-        cmd.add_argument("key_id")
+        cmd.add_argument("service_id", type=_uuid("service id"))
+        cmd.add_argument("key_id", type=_uuid("key id"))
     rotate = _sub(group, "rotate", _rotate)
-    rotate.add_argument("service_id")
-    rotate.add_argument("key_id")
+    rotate.add_argument("service_id", type=_uuid("service id"))
+    rotate.add_argument("key_id", type=_uuid("key id"))
     rotate.add_argument("--grace", type=int, default=0, help="seconds the old key keeps working")
+
+
+def _create_key(client: AdminClient, args: argparse.Namespace) -> Any:
+    values = {
+        "name": args.name,
+        "key_type": args.type,
+        "permissions": args.permission,
+        "expires_at": args.expires_at,
+        "description": args.description,
+        "tier": args.tier,
+    }
+    try:
+        return client.request("POST", f"/services/{args.service_id}/api-keys", _compact(values))
+    except AdminError as error:
+        if args.type == "normal" and str(error).startswith("A service in trial mode"):
+            hint = f"notify-sandbox services go-live {args.service_id}"
+            raise AdminError(error.status, f"{error} (on the command line: {hint})") from None
+        raise
+
+
+def _uuid(what: str) -> Callable[[str], str]:
+    """An argparse type: a malformed id is refused before anything is asked of the server."""
+
+    def checked(value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is malformed: a {what} is a UUID such as "
+                "5e6a8f3c-6b1d-4a3e-9c57-2f0d8b6c1a01"
+            ) from None
+
+    checked.__name__ = what  # argparse names the type in some messages
+    return checked
 
 
 def _rotate(client: AdminClient, args: argparse.Namespace) -> Any:
@@ -145,7 +163,7 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
     group = _group(parser)
     path = "/services/{}/" + kind
     listing = _sub(group, "list", lambda c, a: c.request("GET", path.format(a.service_id)))
-    listing.add_argument("service_id")
+    listing.add_argument("service_id", type=_uuid("service id"))
     if kind == "team":
         add = _sub(
             group,
@@ -156,12 +174,12 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
                 _compact({"name": a.name, "email_address": a.email, "mobile_number": a.mobile}),
             ),
         )
-        add.add_argument("service_id")
+        add.add_argument("service_id", type=_uuid("service id"))
         add.add_argument("name")
         add.add_argument("email")
         add.add_argument("--mobile")
         password = _sub(group, "set-password", _set_password)
-        password.add_argument("service_id")
+        password.add_argument("service_id", type=_uuid("service id"))
         password.add_argument("email")
     else:
         add = _sub(
@@ -169,14 +187,14 @@ def _members(parser: argparse.ArgumentParser, kind: str) -> None:
             "add",
             lambda c, a: c.request("POST", path.format(a.service_id), {"recipient": a.recipient}),
         )
-        add.add_argument("service_id")
+        add.add_argument("service_id", type=_uuid("service id"))
         add.add_argument("recipient")
     remove = _sub(
         group,
         "remove",
         lambda c, a: c.request("DELETE", f"{path.format(a.service_id)}/{a.recipient}"),
     )
-    remove.add_argument("service_id")
+    remove.add_argument("service_id", type=_uuid("service id"))
     remove.add_argument("recipient", help="email address or phone number")
 
 
@@ -245,11 +263,12 @@ def _human(result: Any) -> str:
         lines = [_key_line(data)]
         replaced = result.get("replaced")
         if isinstance(replaced, dict):
-            when = replaced.get("revoked_at") or replaced.get("revoke_after")
+            old = f"{replaced.get('name', '')} ({replaced['id']})".strip()
+            when = replaced.get("revoke_after") or replaced.get("revoked_at")
             if replaced.get("status") == "revoked":
-                lines.append(f"Replaces {replaced['id']}, now revoked")
+                lines.append(f"Retired {old}: revoked now, at {when}")
             else:
-                lines.append(f"Replaces {replaced['id']}, which stops working at {when}")
+                lines.append(f"Retiring {old}: it keeps working until {when}")
         lines.append(f"\nKey (shown once, store it safely now):\n{data['key']}")
         return "\n".join(lines)
     if isinstance(data, dict) and "key_type" in data:

@@ -13,7 +13,7 @@ import httpx
 
 from simulator.testing.server import FixtureKey
 
-__all__ = ["MESSAGE_FILTERS", "NotifySandbox", "SandboxAdminError"]
+__all__ = ["MESSAGE_FILTERS", "NamedIds", "NotifySandbox", "SandboxAdminError"]
 
 MESSAGE_FILTERS = frozenset(
     {
@@ -30,6 +30,18 @@ MESSAGE_FILTERS = frozenset(
 )
 _LONG_POLL_SLICE = 25.0  # seconds per long-poll request; the loop covers longer timeouts
 _EMPTY_PAUSE = 0.05  # between polls, should the server answer at once with nothing
+
+
+class NamedIds(dict[str, str]):
+    """Name -> id; looking up a name it does not have (a typo) says which names it has."""
+
+    def __init__(self, kind: str, items: Mapping[str, str] | None = None) -> None:
+        super().__init__(items or {})
+        self.kind = kind
+
+    def __missing__(self, name: str) -> str:
+        names = ", ".join(repr(n) for n in self) or "none"
+        raise KeyError(f"no {self.kind} named {name!r} in the sandbox's fixtures; it has: {names}")
 
 
 class SandboxAdminError(RuntimeError):
@@ -76,7 +88,7 @@ class NotifySandbox:
     @property
     def keys(self) -> dict[str, str]:
         """Key name -> the full key string to give a client (the first key of each name)."""
-        found: dict[str, str] = {}
+        found = NamedIds("key")
         for key in self._keys:
             found.setdefault(key.name, key.value)
         return found
@@ -95,13 +107,13 @@ class NotifySandbox:
 
     @property
     def template_ids(self) -> dict[str, str]:
-        """Template name -> template id."""
-        return dict(self._template_ids)
+        """Template name -> template id; a name it does not have lists the names it has."""
+        return NamedIds("template", self._template_ids)
 
     @property
     def services(self) -> dict[str, str]:
         """Service name -> service id, in fixture order."""
-        return dict(self._services)
+        return NamedIds("service", self._services)
 
     @property
     def service_id(self) -> str:

@@ -112,11 +112,21 @@ def test_a_wrong_admin_token_is_a_clear_error_and_a_non_zero_exit(server: Sandbo
 
 def test_no_admin_token_at_all_is_a_usage_error(server: SandboxProcess, tmp_path: Path) -> None:
     empty = tmp_path / "no-server-here"
-    done = run_module("keys", "list", "x", "--url", server.base_url, "--data-dir", str(empty))
+    service = "99999999-9999-4999-8999-999999999999"
+    done = run_module("keys", "list", service, "--url", server.base_url, "--data-dir", str(empty))
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
         f"notify-sandbox: no admin token: none kept in {empty / 'admin-token'}; give "
         "--admin-token, set SANDBOX_ADMIN_TOKEN or point --data-dir at the server's\n"
+    )
+
+
+def test_a_malformed_service_id_is_named_as_malformed() -> None:
+    done = run_module("keys", "list", "abc")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "notify-sandbox keys list: error: argument service_id: 'abc' is malformed: "
+        "a service id is a UUID such as 5e6a8f3c-6b1d-4a3e-9c57-2f0d8b6c1a01"
     )
 
 
@@ -189,7 +199,8 @@ def test_keys_create_rules_reach_the_terminal(cli: Cli, service: dict[str, Any])
     assert (code, out) == (1, "")
     assert err == (
         "notify-sandbox: A service in trial mode can only create test and team keys. "
-        "Make the service live to create a live key\n"
+        "Make the service live to create a live key (on the command line: "
+        f"notify-sandbox services go-live {service['id']})\n"
     )
     code, _, err = cli("keys", "create", service["id"], "two words")
     assert (code, err) == (
@@ -214,7 +225,7 @@ def test_keys_rotate_revokes_the_old_key_at_once(
         k for k in cli.json("keys", "list", service["id"])["api_keys"] if k["status"] == "active"
     ]
     assert first == key_line(new["id"], "team", "active", "rotated")
-    assert replaces == f"Replaces {old['data']['id']}, now revoked"
+    assert replaces.startswith(f"Retired rotated ({old['data']['id']}): revoked now, at 20")
     assert (blank, shown_once, end) == ("", SHOWN_ONCE, "")
     assert new["permissions"] == ["read"]
     assert api_error(old_api.get_all_notifications) == (403, KEY_REVOKED)
@@ -242,7 +253,10 @@ def test_keys_rotate_with_grace_keeps_the_old_key_until_the_clock_passes(
     other = cli.json("keys", "create", service["id"], "other")["data"]
     out = cli.ok("keys", "rotate", service["id"], other["id"], "--grace", "60")
     revoke_after = admin.show_key(service["id"], other["id"])["revoke_after"]
-    assert out.split("\n")[1] == f"Replaces {other['id']}, which stops working at {revoke_after}"
+    assert (
+        out.split("\n")[1]
+        == f"Retiring other ({other['id']}): it keeps working until {revoke_after}"
+    )
 
 
 # -- services -----------------------------------------------------------------------------------

@@ -171,6 +171,11 @@ def test_the_default_service_sends_a_code(notify_sandbox):
     assert "123456" in message["body"]
 
 
+def test_a_misspelt_template_name_lists_the_names(notify_sandbox):
+    with pytest.raises(KeyError, match="it has: 'Verification code', 'Welcome', 'Plain notice'"):
+        notify_sandbox.template_ids["Verificaton code"]
+
+
 @pytest.mark.notify_sandbox(fixtures=["example.yaml"])
 def test_the_example_fixture_file(notify_sandbox):
     key = notify_sandbox.keys["example-test"]
@@ -193,4 +198,4 @@ def test_a_users_pytest_file_passes_with_the_plugin(installed: Installed) -> Non
         timeout=120,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.testing.handle import NotifySandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 
 INNER_TESTS = """
@@ -87,3 +89,12 @@ def test_the_command_line_option_replaces_the_ini_option(project: Path) -> None:
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_name_the_fixtures_do_not_have_lists_the_names_they_have(
+    notify_sandbox: NotifySandbox,
+) -> None:
+    with pytest.raises(KeyError, match=r"no template named 'Verificaton code'.*'Welcome'"):
+        notify_sandbox.template_ids["Verificaton code"]
+    with pytest.raises(KeyError, match=r"no key named 'live'.*'sandbox-live'"):
+        notify_sandbox.keys["live"]
