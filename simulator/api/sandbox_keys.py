@@ -59,7 +59,7 @@ async def get_key(request: web.Request) -> web.Response:
     key = await gateway.key_manager.key(
         request.match_info["service_id"], request.match_info["key_id"]
     )
-    sends = await gateway.store.sends_by_key(key.id)
+    sends = await gateway.key_manager.sends(key)
     return json_response({"data": _view(gateway, key, sends)})
 
 
@@ -107,8 +107,8 @@ async def key_activity(request: web.Request) -> web.Response:
     key = await gateway.key_manager.key(
         request.match_info["service_id"], request.match_info["key_id"]
     )
-    events = await gateway.store.list_key_events(key.id)
-    sends = await gateway.store.sends_by_key(key.id)
+    events = await gateway.key_manager.activity(key)
+    sends = await gateway.key_manager.sends(key)
     view = _view(gateway, key, sends)
     return json_response(
         {

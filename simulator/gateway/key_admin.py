@@ -186,6 +186,14 @@ class KeyManager:
         lifetime = old.expires_at - old.created_at
         return self._clock.now() + lifetime if lifetime > timedelta(0) else None
 
+    async def sends(self, key: ApiKey) -> dict[str, int]:
+        """Messages sent with the key, by channel (what its page and the API show)."""
+        return await self._store.sends_by_key(key.id)
+
+    async def activity(self, key: ApiKey, limit: int = 100) -> list[dict[str, object]]:
+        """The key's log: created, edited, revoked, refused, rate-limited."""
+        return await self._store.list_key_events(key.id, limit)
+
     async def record(self, key: ApiKey, event: str, detail: str | None) -> None:
         await self._log(key, event, detail)
 

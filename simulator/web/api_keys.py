@@ -218,7 +218,7 @@ async def _key_page(
     p: Page, key: ApiKey, errors: list[FieldError], values: dict[str, Any], status: int = 200
 ) -> web.Response:
     gateway = p.gateway
-    sends = await gateway.store.sends_by_key(key.id)
+    sends = await gateway.key_manager.sends(key)
     view = key_view(
         key,
         gateway.clock.now(),
@@ -226,7 +226,7 @@ async def _key_page(
         extra_requests=gateway.key_usage.unflushed_requests(key.id),
         sends=sends,
     )
-    events = await gateway.store.list_key_events(key.id, limit=50)
+    events = await gateway.key_manager.activity(key, limit=50)
     return p.render(
         "views/api-key.html",
         status=status,
