@@ -22,6 +22,7 @@ from simulator.api.middleware import (
     security_headers,
 )
 from simulator.api.openapi import openapi_routes
+from simulator.api.openapi_live import openapi_live_routes
 from simulator.api.request_log import request_log
 from simulator.api.routes import setup_routes
 from simulator.api.text_guard import header_text
@@ -124,6 +125,7 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     app.router.add_routes(gc_v2_routes(profile))
     setup_routes(app)
     setup_dashboard(app, profile.name)
+    app.router.add_routes(openapi_live_routes())
     if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
         app.router.add_routes(openapi_routes(profile.openapi_specs))
     return app

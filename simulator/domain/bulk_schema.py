@@ -47,6 +47,16 @@ class BulkSchema:
         checker.checks("datetime_within_window", raises=_Refused)(self._check_schedule)
         self._validator = Draft7Validator(_schema(max_rows), format_checker=checker)
 
+    def document(self) -> dict[str, Any]:
+        """The body as the OpenAPI document shows it: the schema, and exactly one of rows
+        or csv (a check the server makes after the schema)."""
+        return {
+            "allOf": [
+                dict(self._validator.schema),  # type: ignore[arg-type]
+                {"oneOf": [{"required": ["rows"]}, {"required": ["csv"]}]},
+            ]
+        }
+
     def validate(self, body: object) -> list[str]:
         """Every message, in jsonschema's order; [] when valid. Falsy JSON counts as {}."""
         return _messages(self._validator.iter_errors(body or {}))

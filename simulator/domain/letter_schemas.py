@@ -74,6 +74,11 @@ def _validators(reference_max_length: int | None) -> tuple[Draft7Validator, Draf
     )
 
 
+def letter_body_schema(reference_max_length: int | None = 1000) -> dict[str, Any]:
+    """The templated letter body, for the OpenAPI document."""
+    return dict(_validators(reference_max_length)[0].schema)  # type: ignore[arg-type]
+
+
 def validate_post_letter(body: object, reference_max_length: int | None = 1000) -> list[str]:
     return schema_error_messages(_validators(reference_max_length)[0].iter_errors(body or {}))
 

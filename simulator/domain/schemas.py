@@ -398,6 +398,7 @@ class RequestSchemas:
     """Validators for every v2 request, built once; each method returns [] when valid."""
 
     __slots__ = (
+        "_bodies",
         "_clock",
         "_email",
         "_fast_paths",
@@ -452,6 +453,10 @@ class RequestSchemas:
 
         self._post_sms = build(sms_schema)
         self._post_email = build(email_schema)
+        self._bodies = {
+            "/v2/notifications/sms": sms_schema,
+            "/v2/notifications/email": email_schema,
+        }
         self._get_notifications = build(_get_notifications_schema(variant))
         self._get_templates = build(_GET_TEMPLATES)
         self._get_received_texts = build(_GET_RECEIVED_TEXTS)
@@ -499,6 +504,10 @@ class RequestSchemas:
         if moment > now + timedelta(hours=self._hours):
             raise _FormatFailure(self._texts.too_far.format(hours=self._hours))
         return True
+
+    def post_bodies(self) -> dict[str, Mapping[str, Any]]:
+        """The JSON schemas of the send bodies, by path: the OpenAPI document shows these."""
+        return dict(self._bodies)
 
     # -- POST bodies (falsy JSON counts as {}, as Notify's get_valid_json does) --
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from simulator.domain.bulk_schema import BulkSchema
 from simulator.domain.clock import SandboxClock
@@ -65,6 +66,9 @@ class BulkService:
             hours_ahead=profile.schedule_hours_ahead,
             texts=GC_SCHEDULE_TEXTS,
         )
+
+    def body_schema(self) -> dict[str, Any]:
+        return self._schema.document()
 
     async def submit(self, principal: Principal, body: object) -> Job:
         errors = self._schema.validate(body)

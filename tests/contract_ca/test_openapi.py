@@ -27,6 +27,7 @@ ROUTES = {
     "/v2/reports/{report_id}": ["get"],
     "/v2/reports/{report_id}/content": ["get"],
     "/v2/notifications/{notification_id}": ["get"],
+    "/v2/notifications/{notification_id}/pdf": ["get"],
     "/v2/notifications": ["get"],
     "/v2/template/{template_id}": ["get"],
     "/v2/template/{template_id}/version/{version}": ["get"],
