@@ -7,7 +7,6 @@ import contextlib
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from importlib.resources.abc import Traversable
 
 import structlog
@@ -37,10 +36,9 @@ from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.callbacks import AddressGuard
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
-from simulator.domain.models import ApiKey
 from simulator.domain.outbound import ProviderFactory
 from simulator.domain.phone_rules import phone_error_text
-from simulator.domain.ports import FileStore, InspectionView, Limiter, Store
+from simulator.domain.ports import Limiter, Store
 from simulator.domain.profile_gc import gc_profile
 from simulator.domain.profiles import Profile, uk_profile
 from simulator.domain.recipients import (
@@ -59,16 +57,19 @@ from simulator.fixtures import (
 from simulator.gateway.auth import Authenticator
 from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
+from simulator.gateway.day_counters import DayCounters
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
 from simulator.gateway.fixture_merge import FixtureMemory, merge_service
 from simulator.gateway.key_admin import KeyManager
+from simulator.gateway.key_events import KeyEventWriter
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.message_log import MessageLog
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
+from simulator.gateway.retention import RetentionSweep
 from simulator.gateway.send import SendService
 from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.service_admin import ServiceAdmin
@@ -235,10 +236,13 @@ def _gateway_ctx(
         limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock, profile)
-            await _restore_counts(limiter, store, clock)
             gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
             gateway.receipts = receipt_rules(factories)
-            await _restore_day_counters(store, limiter, gateway, clock)
+            counters = DayCounters(
+                store=store, limiter=limiter, key_usage=gateway.key_usage, clock=clock
+            )
+            await counters.restore_allowances()
+            await counters.restore_snapshots()
             for rule in app[FIXTURES_KEY].faults:
                 gateway.faults.add(parse_fault_rule(rule))
             app[GATEWAY_KEY] = gateway
@@ -250,12 +254,11 @@ def _gateway_ctx(
             background = _Background([])
             flush = config.usage_flush_seconds
             background.every(flush, gateway.key_usage.flush, "key-usage-flush")
-            background.every(flush, _day_counter_saver(store, limiter, gateway), "day-counters")
-            background.every(
-                config.retention_sweep_seconds,
-                _sweeper(store, storage.inspection, storage.files, clock),
-                "retention",
+            background.every(flush, counters.save, "day-counters")
+            retention = RetentionSweep(
+                directory=store, inspection=storage.inspection, files=storage.files, clock=clock
             )
+            background.every(config.retention_sweep_seconds, retention.sweep, "retention")
             yield
             await background.stop()
             if gateway.jobs is not None:
@@ -263,7 +266,7 @@ def _gateway_ctx(
             await worker.stop()
             await gateway.callback_sender.stop()
             await gateway.key_usage.flush()
-            await _day_counter_saver(store, limiter, gateway)()
+            await counters.save()
         finally:
             await provider_set.aclose()
             await limiter.close()
@@ -284,87 +287,6 @@ def _limiter(config: Config) -> Limiter:
     return InMemoryLimiter()
 
 
-async def _restore_counts(limiter: Limiter, store: Store, clock: SandboxClock) -> None:
-    """Today's allowance counts, rebuilt from the stored notifications after a restart."""
-    now = clock.now()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    day = now.strftime("%Y-%m-%d")
-    per_service: dict[str, dict[str, int]] = {}
-    for service_id, channel, international, count in await store.counts_since(midnight):
-        counts = per_service.setdefault(service_id, {})
-        counts[channel] = counts.get(channel, 0) + count
-        counts["total"] = counts.get("total", 0) + count
-        if international and channel == "sms":
-            counts["international_sms"] = counts.get("international_sms", 0) + count
-    for service_id, counts in per_service.items():
-        await limiter.seed(service_id, day, counts)
-
-
-def _day_counter_saver(
-    store: Store, limiter: Limiter, gateway: Gateway
-) -> Callable[[], Awaitable[None]]:
-    async def save() -> None:
-        rows = gateway.key_usage.day_snapshot()
-        if isinstance(limiter, InMemoryLimiter):  # Redis keeps its own
-            rows += limiter.snapshot("key-")
-        if rows:
-            await store.save_day_counters(rows)
-
-    return save
-
-
-async def _restore_day_counters(
-    store: Store, limiter: Limiter, gateway: Gateway, clock: SandboxClock
-) -> None:
-    """Per-key counters cannot be rebuilt from notifications; they come from snapshots."""
-    day = clock.now().strftime("%Y-%m-%d")
-    requests: dict[str, int] = {}
-    for scope, _, name, count in await store.load_day_counters(day):
-        if scope.startswith("requests-"):
-            requests[scope.removeprefix("requests-")] = count
-        elif scope.startswith("key-"):
-            await limiter.seed(scope, day, {name: count})
-    gateway.key_usage.seed_day(day, requests)
-
-
-class _KeyEventWriter:
-    """Records key activity off the request path; a failed write only costs a log line."""
-
-    def __init__(self, store: Store, clock: SandboxClock) -> None:
-        self._store = store
-        self._clock = clock
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def __call__(self, key: ApiKey, event: str, detail: str) -> None:
-        task = asyncio.get_running_loop().create_task(self._write(key, event, detail))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _write(self, key: ApiKey, event: str, detail: str) -> None:
-        try:
-            await self._store.add_key_event(
-                key.id, key.service_id, event, detail, self._clock.now()
-            )
-        except Exception:
-            log.exception("key_event_write_failed", event=event)
-
-
-def _sweeper(
-    store: Store, inspection: InspectionView, files: FileStore, clock: SandboxClock
-) -> Callable[[], Awaitable[int]]:
-    async def sweep() -> int:
-        # GET already hides rows past each service's retention; this bounds storage
-        removed = 0
-        for service in await store.list_services():
-            cutoff = clock.now() - timedelta(days=service.data_retention_days)
-            removed += await inspection.purge_service_before(service.id, cutoff)
-        # kept files carry their own expiry (a letter's PDF: its service's retention)
-        await files.delete_expired_files(clock.now())
-        return removed
-
-    return sweep
-
-
 def _wire(
     config: Config,
     profile: Profile,
@@ -378,8 +300,7 @@ def _wire(
     admin_token = config.admin_token or kept_admin_token(config.data_dir)
     email_domain = config.email_domain or profile.email_domain
     schemas = _schemas(profile, clock)
-    worker_ref: list[DeliveryWorker] = []
-    key_events = _KeyEventWriter(store, clock)
+    key_events = KeyEventWriter(store, clock)
     planner = CallbackPlanner(
         directory,
         status_descriptions=profile.status_descriptions,
@@ -404,9 +325,8 @@ def _wire(
         poll_seconds=config.worker_poll_seconds,
     )
 
-    def on_scheduled(at: datetime) -> None:
-        events.publish()
-        worker_ref[0].notify_due(at)
+    # a commit made something due: readers look again, the worker wakes (it subscribes)
+    on_scheduled = events.publish
 
     lane = ProviderLane(
         store=store,
@@ -446,7 +366,7 @@ def _wire(
         on_changed=events.publish,
         sms_in_flight=profile.sms_hand_off_status,
     )
-    worker_ref.append(worker)
+    events.subscribe_due(worker.notify_due)
     documents = DocumentLinks(
         files=storage.files, clock=clock.now, public_base_url=config.public_url
     )

@@ -181,5 +181,9 @@ class RedisLimiter:
     async def seed(self, service_id: str, day: str, counts: dict[str, int]) -> None:
         """Redis is the shared source of truth: nothing to restore."""
 
+    def snapshot(self, scope_prefix: str) -> list[tuple[str, str, str, int]]:
+        """Nothing to write down: Redis keeps the shared counters itself."""
+        return []
+
     async def close(self) -> None:
         await self._redis.aclose()
