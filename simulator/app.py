@@ -14,17 +14,11 @@ from aiohttp import web
 
 from simulator.api.gc_routes import gc_v2_routes
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, WORKER_KEY, Gateway
-from simulator.api.middleware import (
-    error_envelope,
-    rate_limit_headers,
-    request_context,
-    security_headers,
-)
+from simulator.api.middleware import edge, response_headers
 from simulator.api.openapi import openapi_routes
 from simulator.api.openapi_live import openapi_live_routes
 from simulator.api.request_log import request_log
 from simulator.api.routes import setup_routes
-from simulator.api.text_guard import header_text
 from simulator.bulk_wiring import wire_bulk, wire_bulk_reads
 from simulator.config import Config, ConfigError
 from simulator.data import default_fixtures, simulation_rules
@@ -114,13 +108,14 @@ def load_profile(config: Config) -> Profile:
 
 def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Application:
     profile = load_profile(config)
+    # the request line outermost, so it sees the answer the edge made of any error
     app = web.Application(
-        middlewares=[request_log, request_context, error_envelope(profile.messages), header_text],
-        client_max_size=_CLIENT_MAX_SIZE,
+        middlewares=[request_log, edge(profile.messages)], client_max_size=_CLIENT_MAX_SIZE
     )
     app[CONFIG_KEY] = config
-    app.on_response_prepare.append(security_headers(config.admin_cors_origins))
-    app.on_response_prepare.append(rate_limit_headers(strict=config.strict))
+    app.on_response_prepare.append(
+        response_headers(strict=config.strict, admin_origins=config.admin_cors_origins)
+    )
     app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
     # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}
     app.router.add_routes(gc_v2_routes(profile))

@@ -11,12 +11,14 @@ from aiohttp import web
 
 from simulator.api.json_io import json_bytes, json_response
 from simulator.api.keys import RATE_KEY, TRACE_KEY
+from simulator.api.log_context import start_request
 from simulator.api.request_log import note_error
+from simulator.api.text_guard import readable_headers
 from simulator.domain.errors import AuthError, NotifyError, RouteError
 from simulator.domain.messages import Messages
 from simulator.gateway.rate_headers import rate_headers
 
-__all__ = ["error_envelope", "rate_limit_headers", "request_context", "security_headers"]
+__all__ = ["edge", "response_headers"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = structlog.get_logger("simulator.api")
@@ -37,6 +39,7 @@ _SECURITY_HEADERS = {
 }
 
 
+_RATE_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After")
 _TRACE_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 
 
@@ -46,57 +49,24 @@ def _trace_header(request: web.Request, name: str) -> str | None:
     return value if value and _TRACE_ID.fullmatch(value) else None
 
 
-@web.middleware
-async def request_context(request: web.Request, handler: Handler) -> web.StreamResponse:
-    # tracing ids, not secrets: a fast non-cryptographic source is enough
-    trace_id = _trace_header(request, "X-B3-TraceId") or f"{random.getrandbits(128):032x}"
-    span_id = _trace_header(request, "X-B3-SpanId") or f"self-{random.getrandbits(64):016x}"
-    request[TRACE_KEY] = (trace_id, span_id)
-    # a keep-alive connection serves many requests in one task: start each one clean
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(
-        request_id=trace_id, method=request.method, path=request.path
-    )
-    return await handler(request)
-
-
-def rate_limit_headers(*, strict: bool) -> Callable[..., Awaitable[None]]:
-    """on_response_prepare: RateLimit-* on limited routes, or none at all in strict mode."""
-
-    async def signal(request: web.Request, response: web.StreamResponse) -> None:
-        if strict:
-            for name in (
-                "RateLimit-Limit",
-                "RateLimit-Remaining",
-                "RateLimit-Reset",
-                "Retry-After",
-            ):
-                response.headers.popall(name, None)
-            return
-        decision = request.get(RATE_KEY)
-        if decision is not None and "RateLimit-Limit" not in response.headers:
-            response.headers.update(
-                {k: v for k, v in rate_headers(decision).items() if k != "Retry-After"}
-            )
-
-    return signal
-
-
-def security_headers(
-    admin_origins: Collection[str] = (),
+def response_headers(
+    *, strict: bool, admin_origins: Collection[str] = ()
 ) -> Callable[[web.Request, web.StreamResponse], Awaitable[None]]:
-    """on_response_prepare: every response, errors included, carries Notify's headers.
+    """on_response_prepare: every response, errors included, carries Notify's headers;
+    RateLimit-* on limited routes, or none at all in strict mode.
 
     The admin routes carry CORS headers only for an origin in `admin_origins`.
+    One signal, not two: it runs for every response.
     """
     allowed = frozenset(admin_origins)
+    v2_headers = {**_SECURITY_HEADERS, **_V2_CORS}
 
     async def signal(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
-        headers.update(_SECURITY_HEADERS)
         if not request.path.startswith(_ADMIN_PREFIX):
-            headers.update(_V2_CORS)
+            headers.update(v2_headers)
         else:
+            headers.update(_SECURITY_HEADERS)
             origin = request.headers.get("Origin")
             if origin is not None and origin in allowed:
                 headers.update(_V2_CORS)
@@ -104,6 +74,13 @@ def security_headers(
                 headers["Access-Control-Allow-Origin"] = origin
                 headers.add("Vary", "Origin")
         _trace_headers(request, response)
+        if strict:
+            for name in _RATE_HEADERS:
+                headers.popall(name, None)
+            return
+        decision = request.get(RATE_KEY)
+        if decision is not None and "RateLimit-Limit" not in headers:
+            headers.update({k: v for k, v in rate_headers(decision).items() if k != "Retry-After"})
 
     return signal
 
@@ -126,16 +103,24 @@ def _allow_header(methods: set[str]) -> str:
     return ", ".join(ordered)
 
 
-def error_envelope(messages: Messages) -> Callable[..., Awaitable[web.StreamResponse]]:
+def edge(messages: Messages) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """The one middleware: tracing ids and log context, OPTIONS, readable headers, and
+    every error as Notify's envelope. One, not a chain: each layer costs a call per request."""
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        # tracing ids, not secrets: a fast non-cryptographic source is enough
+        trace_id = _trace_header(request, "X-B3-TraceId") or f"{random.getrandbits(128):032x}"
+        span_id = _trace_header(request, "X-B3-SpanId") or f"self-{random.getrandbits(64):016x}"
+        request[TRACE_KEY] = (trace_id, span_id)
+        start_request(trace_id, request.method, request.path)
         routing_error = request.match_info.http_exception
         if request.method == "OPTIONS" and (
             routing_error is None or isinstance(routing_error, web.HTTPMethodNotAllowed)
         ):
             return _options_response(request, routing_error)
         try:
-            return await handler(request)
+            return await handler(readable_headers(request))
         except NotifyError as error:
             # an auth text never quotes the token; other texts may quote what was sent
             note_error(error.error, error.message if isinstance(error, AuthError) else None)

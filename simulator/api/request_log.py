@@ -20,6 +20,8 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from simulator.api.log_context import bind
+
 __all__ = ["note", "note_error", "request_log"]
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -32,15 +34,15 @@ _KEY_TYPE_SHOWN = {"normal": "live", "team": "team", "test": "test", "admin": "a
 
 def note(**facts: Any) -> None:
     """Add facts to this request's line (and to any other line it logs)."""
-    structlog.contextvars.bind_contextvars(**facts)
+    bind(**facts)
 
 
 def note_error(error_class: str, reason: str | None = None) -> None:
     """The error a request ended in; `reason` only for texts that never quote the input."""
     if reason is None:
-        structlog.contextvars.bind_contextvars(error=error_class)
+        bind(error=error_class)
     else:
-        structlog.contextvars.bind_contextvars(error=error_class, reason=reason)
+        bind(error=error_class, reason=reason)
 
 
 @web.middleware

@@ -9,15 +9,12 @@ way WSGI reads them (latin-1), so a garbled token gets Notify's own answer, not 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDict
 
-__all__ = ["has_unstorable_text", "header_text"]
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+__all__ = ["has_unstorable_text", "readable_headers"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # a JSON escape that may decode to a lone surrogate; absent from almost every body
@@ -50,11 +47,10 @@ def _as_latin1(value: str) -> str:
     return value.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
-@web.middleware
-async def header_text(request: web.Request, handler: Handler) -> web.StreamResponse:
+def readable_headers(request: web.Request) -> web.Request:
     """Headers with bytes that are not UTF-8 are reread as latin-1, as Notify's WSGI does."""
     headers = request.headers
     if all(not _unstorable(value) for value in headers.values()):
-        return await handler(request)
+        return request
     clean = CIMultiDict((name, _as_latin1(value)) for name, value in headers.items())
-    return await handler(request.clone(headers=clean))
+    return request.clone(headers=clean)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-import structlog
 from aiohttp import web
 
 from simulator.api.keys import GATEWAY_KEY, PRINCIPAL_KEY, RATE_KEY
+from simulator.api.log_context import bind_principal
 from simulator.domain.ports import RateDecision
 from simulator.gateway.auth import Principal
 
@@ -22,9 +22,7 @@ async def authenticate(request: web.Request, permission: str = "read") -> Princi
         permission=permission,
     )
     request[PRINCIPAL_KEY] = principal
-    structlog.contextvars.bind_contextvars(
-        service_id=principal.service.id, key_type=principal.key.key_type.value
-    )
+    bind_principal(principal.service.id, principal.key.key_type.value)
     remember_rate(request, await gateway.key_limits.check(principal.key))
     # counted once admitted: the per-key figures match what the limits allowed
     gateway.key_usage.touch(principal.key.id)
