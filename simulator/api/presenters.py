@@ -18,6 +18,7 @@ from simulator.domain.models import (
 from simulator.domain.phone_rules import UK_PHONES
 from simulator.domain.profiles import Profile
 from simulator.domain.status_texts import provider_response, status_description
+from simulator.domain.time_text import notify_time
 
 __all__ = [
     "format_time",
@@ -30,7 +31,7 @@ __all__ = [
 
 
 def format_time(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return None if moment is None else notify_time(moment)
 
 
 def _post_envelope(

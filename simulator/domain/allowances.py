@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from simulator.domain.time_text import day_text
+
 __all__ = ["Allowance", "AllowancePlan", "is_year_period"]
 
 Period = Literal["day", "year"]
@@ -51,7 +53,7 @@ class AllowancePlan:
 
     def period_key(self, period: Period, now: datetime) -> str:
         if period == "day":
-            return now.strftime("%Y-%m-%d")
+            return day_text(now)
         start = now.year if now.month >= self.fiscal_year_start_month else now.year - 1
         return f"{_YEAR_PREFIX}{start}"
 

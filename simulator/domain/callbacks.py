@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from simulator.domain.errors import BadRequestError
 from simulator.domain.models import FINAL_STATUSES, Notification, ReceivedText, Status
+from simulator.domain.time_text import notify_time
 
 __all__ = [
     "CALLBACK_KINDS",
@@ -28,7 +29,6 @@ __all__ = [
 ]
 
 CALLBACK_KINDS = ("delivery_status", "inbound_sms")
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _METADATA = {
     ipaddress.ip_address("169.254.169.254"),
     ipaddress.ip_address("fd00:ec2::254"),
@@ -170,7 +170,7 @@ def is_internal_address(address: str) -> bool:
 
 
 def _time(moment: datetime | None) -> str | None:
-    return moment.strftime(_TIME_FORMAT) if moment else None
+    return notify_time(moment) if moment else None
 
 
 def triggers_delivery_callback(status: Status) -> bool:

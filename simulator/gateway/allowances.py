@@ -17,6 +17,7 @@ from simulator.domain.errors import NotifyError
 from simulator.domain.models import ApiKey, KeyType, Service
 from simulator.domain.ports import Limiter, RateDecision, Reservation
 from simulator.domain.profiles import Profile
+from simulator.domain.time_text import day_text
 from simulator.gateway.auth import Principal
 from simulator.gateway.rate_headers import rate_headers, seconds_to_midnight
 
@@ -176,7 +177,7 @@ class Allowances:
                 await self._limiter.release(reservation)
 
     def _today(self) -> str:
-        return self._clock.now().strftime("%Y-%m-%d")
+        return day_text(self._clock.now())
 
     def _retry_tomorrow(self) -> dict[str, str]:
         return {"Retry-After": str(seconds_to_midnight(self._clock.now()))}

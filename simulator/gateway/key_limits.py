@@ -9,6 +9,7 @@ from simulator.domain.errors import NotifyError
 from simulator.domain.keys import TIERS
 from simulator.domain.models import ApiKey
 from simulator.domain.ports import Limiter, RateDecision, Reservation
+from simulator.domain.time_text import day_text
 from simulator.gateway.rate_headers import rate_headers, seconds_to_midnight
 
 __all__ = ["KeyLimits", "effective_limits"]
@@ -54,7 +55,7 @@ class KeyLimits:
                 )
         if limits.per_day:
             outcome = await self._limiter.reserve(
-                f"key-{key.id}", now.strftime("%Y-%m-%d"), [("requests", limits.per_day)]
+                f"key-{key.id}", day_text(now), [("requests", limits.per_day)]
             )
             if not isinstance(outcome, Reservation):
                 raise NotifyError(

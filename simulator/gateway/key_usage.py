@@ -5,10 +5,11 @@ A database write per request would cost more than the request itself.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from simulator.domain.clock import Clock
 from simulator.domain.ports import DirectoryStore
+from simulator.domain.time_text import day_text
 
 __all__ = ["KeyUsage"]
 
@@ -21,18 +22,22 @@ class KeyUsage:
         self._requests: dict[str, int] = {}
         self._today: dict[str, int] = {}  # requests per key on `_day`
         self._day = ""
+        self._date: date | None = None  # `_day` as a date: cheaper to compare than to format
 
     def touch(self, key_id: str) -> None:
         now = self._clock.now()
         self._pending[key_id] = now
         self._requests[key_id] = self._requests.get(key_id, 0) + 1
-        day = now.strftime("%Y-%m-%d")
-        if day != self._day:
-            self._day, self._today = day, {}
+        if now.date() != self._date:
+            self._start_day(day_text(now))
         self._today[key_id] = self._today.get(key_id, 0) + 1
 
+    def _start_day(self, day: str) -> None:
+        self._day, self._today = day, {}
+        self._date = date.fromisoformat(day)
+
     def requests_today(self, key_id: str) -> int:
-        if self._clock.now().strftime("%Y-%m-%d") != self._day:
+        if day_text(self._clock.now()) != self._day:
             return 0
         return self._today.get(key_id, 0)
 
@@ -41,7 +46,7 @@ class KeyUsage:
 
     def seed_day(self, day: str, counts: dict[str, int]) -> None:
         if day != self._day:
-            self._day, self._today = day, {}
+            self._start_day(day)
         for key_id, count in counts.items():
             self._today[key_id] = max(self._today.get(key_id, 0), count)
 
