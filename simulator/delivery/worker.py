@@ -26,6 +26,10 @@ __all__ = ["DeliveryWorker"]
 
 log = structlog.get_logger("simulator.worker")
 
+# how long a replica holds due rows it claimed (PostgreSQL): if it dies, they are late by
+# at most this much; every step it applies sets the row's next moment anew
+_STEP_LEASE_SECONDS = 10.0
+
 Dispatch = Callable[[Notification], Awaitable[None]]
 
 
@@ -95,7 +99,9 @@ class DeliveryWorker:
         now = self._clock.now()
         self._next_hint = None
         await self._finish_simulated(now)
-        due = await self._store.due_notifications(now, self._batch)
+        due = await self._store.claim_due_notifications(
+            now, now + timedelta(seconds=_STEP_LEASE_SECONDS), self._batch
+        )
         transitions: list[Transition] = []
         claimed: list[Notification] = []
         for n in due:

@@ -22,7 +22,7 @@ from simulator.storage.rows import (
     notification_values,
     received_text_from_row,
 )
-from simulator.storage.sql import Database, Program, execute, named
+from simulator.storage.sql import Database, Program, execute, fetch, named
 from simulator.storage.transitions import apply_transition, insert_callback
 
 __all__ = ["NotificationQueries"]
@@ -41,6 +41,26 @@ _INSERT_RECEIVED = (
 )
 # an unknown id as older_than yields an empty page, as Notify does
 _OLDER_THAN = "created_at < COALESCE((SELECT created_at FROM {table} WHERE id = :older_than), -1)"
+
+
+_DUE = (
+    f"SELECT {DUE_COLUMNS} FROM notifications "
+    "WHERE next_action_at IS NOT NULL AND next_action_at <= :now "
+    "ORDER BY next_action_at LIMIT :limit"
+)
+
+
+def _claim_due(
+    now: int | None, lease: int | None, limit: int, skip_locked: str
+) -> Program[list[tuple[object, ...]]]:
+    rows: list[tuple[object, ...]] = yield fetch(
+        "UPDATE notifications SET next_action_at = :lease WHERE id IN ("
+        "SELECT id FROM notifications WHERE next_action_at IS NOT NULL "
+        f"AND next_action_at <= :now ORDER BY next_action_at LIMIT :limit{skip_locked}"
+        f") RETURNING {DUE_COLUMNS}",
+        {"now": now, "lease": lease, "limit": limit},
+    )
+    return rows
 
 
 def _insert(sql: str, values: dict[str, object], callback: CallbackRecord | None) -> Program[None]:
@@ -136,13 +156,26 @@ class NotificationQueries:
         return [notification_from_row(r) for r in rows]
 
     async def due_notifications(self, now: datetime, limit: int) -> list[Notification]:
-        # a plain read: PostgreSQL replicas may see the same rows, and the claim's
-        # compare-and-set (apply_transitions) lets only one of them act on each
-        rows = await self._db.rows(
-            f"SELECT {DUE_COLUMNS} FROM notifications "
-            "WHERE next_action_at IS NOT NULL AND next_action_at <= :now "
-            "ORDER BY next_action_at LIMIT :limit",
-            {"now": micros(now), "limit": limit},
+        """A plain read of what is due, oldest first (the worker claims instead)."""
+        rows = await self._db.rows(_DUE, {"now": micros(now), "limit": limit})
+        return [notification_from_row(r) for r in rows]
+
+    async def claim_due_notifications(
+        self, now: datetime, lease_until: datetime, limit: int
+    ) -> list[Notification]:
+        """What is due, for one worker to act on.
+
+        On PostgreSQL each claimed row's next_action_at moves to `lease_until`, and the
+        claiming SELECT skips rows another replica is claiming at that moment, so two
+        replicas never work the same rows (the steps' compare-and-set stays the guard);
+        a replica that dies leaves its rows due again once the lease lapses. SQLite has
+        one writer and one process, so nothing races it: there it is the plain read.
+        """
+        skip = self._db.dialect.skip_locked
+        if not skip:
+            return await self.due_notifications(now, limit)
+        rows = await self._db.write(
+            lambda: _claim_due(micros(now), micros(lease_until), limit, skip)
         )
         return [notification_from_row(r) for r in rows]
 
@@ -153,11 +186,16 @@ class NotificationQueries:
         no Python per row (issue 4). Same compare-and-set guard: only in-flight rows move.
         """
         d = self._db.dialect
+        due = (
+            "next_action_at IS NOT NULL AND next_action_at <= :at "
+            "AND key_type = 'test' AND status IN ('sending', 'sent') "
+            f"AND planned_status IS NOT NULL AND NOT ({d.member('service_id', 'skip')})"
+        )
+        if d.skip_locked:  # replicas: each finishes rows no other one is finishing
+            due = f"id IN (SELECT id FROM notifications WHERE {due}{d.skip_locked})"
         return await self._db.run(
             "UPDATE notifications SET status = planned_status, updated_at = :at, "
-            "next_action_at = NULL WHERE next_action_at IS NOT NULL AND next_action_at <= :at "
-            "AND key_type = 'test' AND status IN ('sending', 'sent') "
-            f"AND planned_status IS NOT NULL AND NOT ({d.member('service_id', 'skip')})",
+            f"next_action_at = NULL WHERE {due}",
             {"at": micros(now), "skip": d.values(skip_services)},
         )
 

@@ -403,6 +403,31 @@ async def test_concurrent_claimers_never_share_a_callback(replicas: Replicas) ->
     assert len(ids) == len(set(ids)) == 40
 
 
+async def test_replicas_claiming_due_notifications_never_share_one(replicas: Replicas) -> None:
+    first, second = replicas.opened[0], await replicas.open()
+    for i in range(40):
+        await first.store.add_notification(notification("svc", next_action_at=later(i % 3)))
+    sqlite = replicas.url.startswith("sqlite")
+
+    async def drain(storage: Storage) -> list[str]:
+        taken: list[str] = []
+        for _ in range(40):  # bounded: SQLite's plain read never runs dry
+            batch = await storage.store.claim_due_notifications(later(5), later(100), 3)
+            if not batch or sqlite:
+                return taken + [n.id for n in batch]
+            taken += [n.id for n in batch]
+        return taken
+
+    if sqlite:  # one writer, one process: the claim is the plain read, oldest first
+        assert len(await drain(first)) == 3
+        return
+    results = await asyncio.gather(drain(first), drain(second), drain(first), drain(second))
+    ids = [i for taken in results for i in taken]
+    assert len(ids) == len(set(ids)) == 40
+    # the lease lapses: a replica that died leaves its rows due again
+    assert len(await first.store.claim_due_notifications(later(101), later(200), 100)) == 40
+
+
 # -- inspection --------------------------------------------------------------------------------
 async def test_inspection_find_delete_and_purge(storage: Storage) -> None:
     store, view = storage.store, storage.inspection
