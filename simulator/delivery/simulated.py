@@ -7,9 +7,24 @@ from datetime import datetime, timedelta
 from simulator.config import SimulatorTiming
 from simulator.domain.models import KeyType, Notification, NotificationType, Status
 from simulator.domain.ports import Transition
-from simulator.domain.simulation import MagicOutcome
+from simulator.domain.simulation import MagicOutcome, SimulationRules
 
-__all__ = ["next_simulated_step"]
+__all__ = ["next_simulated_step", "special_recipients"]
+
+
+def special_recipients(rules: SimulationRules) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(SMS suffixes, emails) whose timeline is not plain: a delay before the final status,
+    or none at all. None when even the default outcome is not plain (no bulk hand-off)."""
+    if _special(rules.default):
+        return None
+    return (
+        tuple(suffix for suffix, outcome in rules.sms_suffixes if _special(outcome)),
+        tuple(email for email, outcome in rules.emails.items() if _special(outcome)),
+    )
+
+
+def _special(outcome: MagicOutcome) -> bool:
+    return not outcome.terminal or outcome.extra_delay != 0
 
 
 def next_simulated_step(

@@ -7,7 +7,13 @@ from datetime import datetime
 
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.models import Notification, ReceivedText
-from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
+from simulator.domain.ports import (
+    ListQuery,
+    MessageQuery,
+    MessageRecord,
+    SimulatedHandOff,
+    Transition,
+)
 from simulator.storage.rows import (
     DUE_COLUMNS,
     MESSAGE_COLUMNS,
@@ -61,6 +67,11 @@ def _claim_due(
         {"now": now, "lease": lease, "limit": limit},
     )
     return rows
+
+
+def _like_literal(text: str) -> str:
+    """`text` matched literally by LIKE ... ESCAPE '!'."""
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _insert(sql: str, values: dict[str, object], callback: CallbackRecord | None) -> Program[None]:
@@ -197,6 +208,39 @@ class NotificationQueries:
             "UPDATE notifications SET status = planned_status, updated_at = :at, "
             f"next_action_at = NULL WHERE {due}",
             {"at": micros(now), "skip": d.values(skip_services)},
+        )
+
+    async def hand_off_simulated(self, plan: SimulatedHandOff) -> int:
+        """The first step of plain simulated timelines in one statement (issue 16), as
+        ``next_simulated_step`` takes it row by row; the same compare-and-set guard: only
+        rows still `created` move."""
+        d = self._db.dialect
+        params: dict[str, object] = {
+            "at": micros(plan.at),
+            "next": micros(plan.deliver_at),
+            "skip": d.values(plan.skip_services),
+            "emails": d.values(plan.special_emails),
+            "sms_in_flight": plan.sms_in_flight.value if plan.sms_in_flight else None,
+        }
+        special: list[str] = []
+        for index, suffix in enumerate(plan.special_sms_suffixes):
+            special.append(f"to_address LIKE :suffix{index} ESCAPE '!'")
+            params[f"suffix{index}"] = "%" + _like_literal(suffix)
+        due = (
+            "next_action_at IS NOT NULL AND next_action_at <= :at "
+            "AND key_type = 'test' AND status = 'created' "
+            f"AND NOT ({d.member('service_id', 'skip')}) AND ("
+            f"(notification_type = 'sms' AND NOT ({' OR '.join(special) or '1 = 0'})) OR "
+            f"(notification_type = 'email' AND NOT ({d.member('to_address', 'emails')})))"
+        )
+        if d.skip_locked:  # replicas: each hands off rows no other one is handing off
+            due = f"id IN (SELECT id FROM notifications WHERE {due}{d.skip_locked})"
+        return await self._db.run(
+            "UPDATE notifications SET status = CASE WHEN notification_type = 'sms' THEN "
+            "COALESCE(CAST(:sms_in_flight AS TEXT), "
+            "CASE WHEN international = 1 THEN 'sent' ELSE 'sending' END) ELSE 'sending' END, "
+            f"sent_at = :at, updated_at = :at, next_action_at = :next WHERE {due}",
+            params,
         )
 
     async def next_due_at(self) -> datetime | None:

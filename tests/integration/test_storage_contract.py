@@ -15,8 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from simulator.domain.models import KeyType, NotificationType, SmsSender, Status
-from simulator.domain.ports import InspectionQuery, ListQuery, MessageQuery, Transition
+from simulator.domain.models import KeyType, Notification, NotificationType, SmsSender, Status
+from simulator.domain.ports import (
+    InspectionQuery,
+    ListQuery,
+    MessageQuery,
+    SimulatedHandOff,
+    Transition,
+)
 from simulator.domain.reports import Report, ReportStatus
 from simulator.storage.factory import Storage, open_storage, sqlite_path
 from simulator.storage.migrations import schema_files as sqlite_schema_files
@@ -426,6 +432,47 @@ async def test_replicas_claiming_due_notifications_never_share_one(replicas: Rep
     assert len(ids) == len(set(ids)) == 40
     # the lease lapses: a replica that died leaves its rows due again
     assert len(await first.store.claim_due_notifications(later(101), later(200), 100)) == 40
+
+
+async def test_plain_simulated_hand_offs_move_in_one_statement(storage: Storage) -> None:
+    store = storage.store
+
+    def test_key(**changes: object) -> Notification:
+        return notification(
+            "svc", **({"key_type": KeyType.TEST, "next_action_at": later(1)} | changes)
+        )
+
+    plain, abroad = test_key(), test_key(international=True)
+    email = test_key(type=NotificationType.EMAIL, to="a@b.com")
+    stays = [
+        test_key(to="07700 900_03"),  # a special suffix, matched literally
+        test_key(type=NotificationType.EMAIL, to="slow@b.com"),
+        notification("owed", key_type=KeyType.TEST, next_action_at=later(1)),
+        notification("svc", next_action_at=later(1)),  # not a test key
+        test_key(next_action_at=later(9)),  # not due
+        test_key(type=NotificationType.LETTER, to="A Line\nB"),
+    ]
+    for n in (plain, abroad, email, *stays):
+        await store.add_notification(n)
+    plan = SimulatedHandOff(later(2), later(4), ["owed"], ["_03"], ["slow@b.com"])
+    assert await store.hand_off_simulated(plan) == 3
+    assert await store.hand_off_simulated(plan) == 0  # compare-and-set: only `created` moves
+    moved = {n.id: await store.find_notification(n.id) for n in (plain, abroad, email)}
+    assert [(m.status, m.sent_at, m.next_action_at) for m in moved.values() if m] == [
+        (Status.SENDING, later(2), later(4)),
+        (Status.SENT, later(2), later(4)),
+        (Status.SENDING, later(2), later(4)),
+    ]
+    for n in stays:
+        found = await store.find_notification(n.id)
+        assert found is not None and found.status is Status.CREATED
+    domestic = test_key()
+    await store.add_notification(domestic)
+    gc = SimulatedHandOff(later(2), later(4), [], [], [], sms_in_flight=Status.SENT)
+    # GC: every SMS shows sent; with nothing special or skipped, three of `stays` move too
+    assert await store.hand_off_simulated(gc) == 4
+    found = await store.find_notification(domestic.id)
+    assert found is not None and found.status is Status.SENT
 
 
 # -- inspection --------------------------------------------------------------------------------
