@@ -77,7 +77,11 @@ def _preview(
         body, html, subject = sms.render_sms_body(template.body, personalisation), None, None
     else:
         body = email_render.email_body(template.body, personalisation)
-        subject = email_render.email_subject(template.subject or "", personalisation)
+        subject = email_render.email_subject(
+            template.subject or "",
+            personalisation,
+            escape_html=template.type is NotificationType.LETTER,
+        )
         # a letter's preview has no html (LetterPrintTemplate has no html_body)
         html = (
             None

@@ -128,9 +128,14 @@ def _nice_typography(value: str) -> str:
 # --- public: subject and API body ----------------------------------------------------------------
 
 
-def email_subject(subject_template: str, personalisation: Mapping[str, object]) -> str:
-    """The filled subject after smart quotes, en dashes and whitespace normalisation."""
-    filled = fill(subject_template, personalisation, list_style="sms")
+def email_subject(
+    subject_template: str, personalisation: Mapping[str, object], *, escape_html: bool = False
+) -> str:
+    """The filled subject after smart quotes, en dashes and whitespace normalisation.
+
+    ``escape_html``: a letter's subject, which notifications-utils fills with html="escape".
+    """
+    filled = fill(subject_template, personalisation, list_style="sms", escape_html=escape_html)
     return normalise_whitespace(_nice_typography(filled))
 
 

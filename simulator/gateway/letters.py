@@ -13,6 +13,7 @@ A templated letter is rendered at once and its PDF kept; GET .../pdf answers
 from __future__ import annotations
 
 import asyncio
+import html
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def letter_content(n: Notification, template: Template, values: Mapping[str, Any
         address_lines=n.to.splitlines(),
         contact_block=template.letter_contact_block or "",
         date=letter_date(n.created_at),
-        subject=n.subject or "",
+        subject=html.unescape(n.subject or ""),  # the PDF shows the escaped text as HTML would
         body=n.body,
     )
 
@@ -149,7 +150,7 @@ class LetterService:
         postage = address.postage_zone if address.international else None
         n = self._notification(principal, template, body, "\n".join(address.lines))
         n.body = email_render.email_body(template.body, values)
-        n.subject = email_render.email_subject(template.subject or "", values)
+        n.subject = email_render.email_subject(template.subject or "", values, escape_html=True)
         n.postage = postage or template.postage or "second"
         n.personalisation = values
         pdf = await asyncio.to_thread(render_letter_pdf, letter_content(n, template, values))

@@ -287,3 +287,11 @@ def test_letter_template_preview_shape(test_client):
         "subject": "Your appointment, Ada",
         "postage": "second",
     }
+
+
+def test_a_letter_subject_is_html_escaped_its_body_is_not(test_client):
+    # notifications-utils BaseLetterTemplate.subject fills with html="escape"
+    values = {**ADDRESS, "name": "Ada & <Bob>", "day": "Monday"}
+    sent = test_client.send_letter_notification(APPOINTMENT, values)
+    assert sent["content"]["subject"] == "Your appointment, Ada &amp; &lt;Bob&gt;"
+    assert sent["content"]["body"].startswith("Dear Ada & <Bob>,")
