@@ -36,13 +36,15 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=20_000)
 
 
-@pytest.fixture(scope="session")
+# module scope, not session: the sync API runs an event loop of its own, and while it runs
+# every later pytest-asyncio test fails with "cannot be called from a running event loop"
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     executable = shutil.which("chromium")
     assert executable, "the browser tests need Debian's chromium: apt-get install -y chromium"
