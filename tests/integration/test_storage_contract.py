@@ -21,6 +21,7 @@ from simulator.domain.ports import (
     ListQuery,
     MessageQuery,
     SimulatedHandOff,
+    StoredFile,
     Transition,
 )
 from simulator.domain.reports import Report, ReportStatus
@@ -43,7 +44,7 @@ from tests.integration.storage_support import (
 
 BOX = SecretBox(b"storage-contract-master-key-0001")
 TABLES = "services, api_keys, templates, notifications, received_texts, messages, key_events, "
-TABLES += "callbacks, day_counters, reports"
+TABLES += "callbacks, day_counters, reports, files"
 CATEGORY = "b6c42a7e-2a26-4a07-802b-123a5c3198a9"  # a GC template category (schema 1.5.0)
 
 
@@ -580,3 +581,30 @@ async def test_reports_round_trip_page_count_and_finish_once(storage: Storage) -
     assert await store.finish_report(ready) is False  # finished once
     assert await store.get_report(owner.id, old.id, with_content=True) == ready
     assert (await store.get_report(owner.id, old.id)).content is None  # type: ignore[union-attr]
+
+
+# -- kept files: letter PDFs, send-a-file documents, attachments ----------------------------
+async def test_files_keep_their_bytes_replace_by_kind_and_id_and_expire(storage: Storage) -> None:
+    files = storage.files
+    content = bytes(range(256)) * 4  # every byte value, NUL included
+    pdf = StoredFile(
+        id="n-1",
+        kind="letter-pdf",
+        service_id="s-1",
+        content=content,
+        created_at=T0,
+        notification_id="n-1",
+        meta={"precompiled": True},
+    )
+    document = replace(pdf, id="d-1", kind="document", expires_at=later(60), meta={"a": "b"})
+    await files.put_file(pdf)
+    await files.put_file(document)
+    assert await files.get_file("letter-pdf", "n-1") == pdf
+    assert await files.get_file("document", "n-1") is None
+    assert [f.kind for f in await files.files_for("n-1")] == ["document", "letter-pdf"]
+    await files.put_file(replace(pdf, content=b"%PDF-again"))
+    again = await files.get_file("letter-pdf", "n-1")
+    assert again is not None and again.content == b"%PDF-again"
+    assert await files.delete_expired_files(later(30)) == 0
+    assert await files.delete_expired_files(later(60)) == 1
+    assert await files.get_file("document", "d-1") is None
