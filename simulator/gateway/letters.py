@@ -178,6 +178,7 @@ class LetterService:
         template = _precompiled_template(principal.service.id)
         n = self._notification(principal, template, body, _PRECOMPILED_TO)
         n.postage = body.get("postage") or "second"
+        n.subject = template.subject  # GET shows the hidden template's subject and empty body
         n.personalisation = {"address_line_1": _PRECOMPILED_TO}
         n.billable_units = billable_sheets(read.pages)
         planned = Status.DELIVERED
