@@ -484,6 +484,7 @@ def _wire(
         limiter=limiter,
         directory=directory,
         on_created=on_scheduled,
+        faults=faults,
     )
     gateway.bulk_reads = wire_bulk_reads(
         profile=profile, clock=clock, store=store, directory=directory

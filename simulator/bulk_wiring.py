@@ -11,6 +11,7 @@ from datetime import datetime
 from simulator.config import Config
 from simulator.delivery.job_runner import JobRunner
 from simulator.domain.clock import SandboxClock
+from simulator.domain.faults import FaultBook
 from simulator.domain.ports import Limiter, Store
 from simulator.domain.profiles import Profile
 from simulator.gateway.allowances import Allowances
@@ -31,6 +32,7 @@ def wire_bulk(
     limiter: Limiter,
     directory: ServiceDirectory,
     on_created: Callable[[datetime], None],
+    faults: FaultBook,
 ) -> tuple[BulkService | None, JobRunner | None]:
     """(the bulk use case, its job runner); both None where the profile has no bulk route."""
     if profile.bulk is None:
@@ -38,7 +40,11 @@ def wire_bulk(
     runner = JobRunner(
         store=store,
         notifications=JobNotifications(
-            profile=profile, directory=directory, clock=clock, timing=config.timing
+            profile=profile,
+            directory=directory,
+            clock=clock,
+            timing=config.timing,
+            faults=faults,
         ),
         clock=clock,
         on_created=on_created,

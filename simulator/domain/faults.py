@@ -7,7 +7,7 @@ match, one effect, a probability, and optionally a count after which it expires.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,11 +144,18 @@ class FaultBook:
     def clear(self) -> None:
         self.rules.clear()
 
-    def fire(self, service_id: str, channel: str, recipients: Sequence[str]) -> list[FaultRule]:
-        """The rules that fire for this send; counted rules expire when used up."""
+    def fire(
+        self,
+        service_id: str,
+        channel: str,
+        recipients: Sequence[str],
+        effects: Container[str] = EFFECTS,
+    ) -> list[FaultRule]:
+        """The rules of these effects that fire for this send; counted rules expire when
+        used up."""
         fired = []
         for rule in list(self.rules.values()):
-            if not rule.matches(service_id, channel, recipients):
+            if rule.effect not in effects or not rule.matches(service_id, channel, recipients):
                 continue
             if rule.probability < 1.0 and self.random() >= rule.probability:
                 continue

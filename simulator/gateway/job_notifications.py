@@ -7,17 +7,17 @@ row, so making a row twice (after a restart) gives the same notification.
 
 from __future__ import annotations
 
+import random
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
 
 import structlog
 
 from simulator.config import SimulatorTiming
 from simulator.domain.clock import SandboxClock
+from simulator.domain.faults import FaultBook
 from simulator.domain.jobs import Job, JobRow
 from simulator.domain.models import (
-    KeyType,
     Notification,
     NotificationType,
     Service,
@@ -25,9 +25,11 @@ from simulator.domain.models import (
     Template,
 )
 from simulator.domain.profiles import Profile
+from simulator.domain.timeline import plan_timeline
 from simulator.gateway.content import ContentChecks
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.recipient_checks import RecipientChecks
+from simulator.gateway.send_faults import row_fault
 
 __all__ = ["JobNotifications", "job_notification_id"]
 
@@ -48,7 +50,9 @@ class JobNotifications:
         directory: ServiceDirectory,
         clock: SandboxClock,
         timing: SimulatorTiming,
+        faults: FaultBook | None = None,
     ) -> None:
+        self._faults = faults or FaultBook(random=random.random)
         self._profile = profile
         self._directory = directory
         self._clock = clock
@@ -112,11 +116,14 @@ class JobNotifications:
         return notification
 
     def _plan(self, notification: Notification) -> None:
-        """The simulator for test keys, providers otherwise; the worker takes it from here."""
-        now = notification.created_at
-        if notification.key_type is not KeyType.TEST:
-            notification.next_action_at = now
-            return
-        outcome = self._profile.simulation.outcome_for(notification.type, notification.to)
-        notification.planned_status = outcome.status
-        notification.next_action_at = now + timedelta(seconds=self._timing.sending_delay)
+        """As a single send: the simulator for test keys (faults included), else providers."""
+        forced = row_fault(
+            self._faults, notification.service_id, notification.type, notification.to
+        )
+        plan_timeline(
+            notification,
+            simulation=self._profile.simulation,
+            sending_delay=self._timing.sending_delay,
+            immediate=self._timing.immediate,
+            forced=forced,
+        )

@@ -43,7 +43,7 @@ from simulator.domain.ports import (
 from simulator.domain.profiles import Profile
 from simulator.domain.sanitise_content import sanitise_personalisation
 from simulator.domain.schemas import RequestSchemas, parse_scheduled_for
-from simulator.domain.simulation import MagicOutcome
+from simulator.domain.timeline import plan_timeline
 from simulator.gateway.allowances import Admission, Allowances
 from simulator.gateway.auth import Principal
 from simulator.gateway.callback_planner import CallbackPlanner
@@ -426,24 +426,10 @@ class SendService:
 
     def _plan(self, notification: Notification, forced: FaultRule | None) -> None:
         """Decide the notification's path: the simulator for test keys, providers otherwise."""
-        now = notification.created_at
-        # a scheduled notification waits in `created` until its time
-        start = max(now, notification.scheduled_for or now)
-        forced_status = None
-        if forced is not None:
-            forced_status = forced.status or Status.TECHNICAL_FAILURE
-            notification.planned_status = forced_status
-            notification.status_detail = f"fault injected: {forced.effect} ({forced.id})"
-        if notification.key_type is not KeyType.TEST:
-            notification.next_action_at = start
-            return
-        outcome = self._profile.simulation.outcome_for(notification.type, notification.to)
-        if forced_status is not None:
-            outcome = MagicOutcome(forced_status, terminal=forced_status is not Status.PENDING)
-        notification.planned_status = outcome.status
-        immediate = self._timing.immediate and outcome.extra_delay == 0 and outcome.terminal
-        if immediate and start == now:
-            notification.status = outcome.status
-            notification.sent_at = notification.updated_at = now
-            return
-        notification.next_action_at = start + timedelta(seconds=self._timing.sending_delay)
+        plan_timeline(
+            notification,
+            simulation=self._profile.simulation,
+            sending_delay=self._timing.sending_delay,
+            immediate=self._timing.immediate,
+            forced=forced,
+        )

@@ -13,7 +13,10 @@ from simulator.domain.models import NotificationType
 from simulator.domain.recipients import normalise_email_for_matching, normalise_phone_for_matching
 from simulator.gateway.auth import Principal
 
-__all__ = ["apply_faults"]
+__all__ = ["apply_faults", "row_fault"]
+
+# what can happen to a notification after its request was answered
+_LATER = ("status", "provider_error")
 
 
 async def apply_faults(
@@ -38,6 +41,22 @@ async def apply_faults(
         elif forced is None:
             forced = rule
     return forced
+
+
+def row_fault(
+    faults: FaultBook, service_id: str, notification_type: NotificationType, recipient: str
+) -> FaultRule | None:
+    """The fault that decides a bulk job's row, as it would a single send to the recipient.
+
+    The job's request was answered long ago, so latency and HTTP errors do not apply
+    (and are not used up); a forced status or provider error does.
+    """
+    if not faults.rules:
+        return None
+    field = "phone_number" if notification_type is NotificationType.SMS else "email_address"
+    recipients = _recipients(notification_type, {field: recipient})
+    fired = faults.fire(service_id, notification_type.value, recipients, effects=_LATER)
+    return fired[0] if fired else None
 
 
 def _recipients(notification_type: NotificationType, data: Mapping[str, Any]) -> tuple[str, ...]:
