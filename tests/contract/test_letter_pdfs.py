@@ -83,11 +83,11 @@ def test_precompiled_letter_kept_byte_for_byte(test_client, postage):
     assert seen[0]["status"] == "pending-virus-check"
     assert postage == seen[-1]["postage"]
     # Notify's hidden precompiled template (templates_dao.get_precompiled_letter_template)
-    assert ("", "Pre-compiled PDF", "Provided as PDF") == (
+    assert (
         seen[-1]["body"],
         seen[-1]["subject"],
         seen[-1]["line_1"],
-    )
+    ) == ("", "Pre-compiled PDF", "Provided as PDF")
     assert {"billable_sheets_of_paper": 1, "postage": postage} == seen[-1]["cost_details"]
     assert original == test_client.get_pdf_for_letter(sent["id"]).read()
 
