@@ -38,6 +38,10 @@ async def _read_at_most(request: web.Request, size: int) -> bytes:
 
 async def read_body(request: web.Request, limit: int | None = None) -> bytes:
     """The whole body; with `limit`, at most limit + 1 bytes (the caller refuses more)."""
+    declared = request.content_length
+    if declared is not None and declared > request.client_max_size:
+        # refused from the header alone: a 100 MB body is never read
+        raise NotifyError("Request entity too large", status_code=413)
     seconds = request.app[CONFIG_KEY].body_timeout_seconds
     try:
         async with asyncio.timeout(seconds):

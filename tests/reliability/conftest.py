@@ -1,4 +1,4 @@
-"""A sandbox of each module's own: the reliability tests poison and restart state."""
+"""The reliability suite's shared sandbox."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pytest
 from tests.sandbox_process import SandboxProcess
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """One sandbox for the modules that leave it as they found it (faults cleared, clock
+    reset); a module that restarts or poisons state starts its own."""
     process = SandboxProcess(tmp_path_factory.mktemp("reliability")).start()
     yield process
     process.stop()
