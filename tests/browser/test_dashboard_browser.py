@@ -133,7 +133,7 @@ def test_french_with_lang_fr(page: Page, tmp_path: Path) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("API keys")
 
 
-def _serious_violations(page: Page) -> list[str]:
+def serious_violations(page: Page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     return [
@@ -143,12 +143,12 @@ def _serious_violations(page: Page) -> list[str]:
     ]
 
 
-def test_axe_finds_no_serious_violations(page: Page, sandbox: SandboxProcess) -> None:
+def test_axe_finds_noserious_violations(page: Page, sandbox: SandboxProcess) -> None:
     assert AXE.is_file(), "npm install --prefix tests/browser (axe-core) first"
     page.goto("/sign-in")
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     page.get_by_role("button", name="Continue").click()  # the error summary
-    assert _serious_violations(page) == []
+    assert serious_violations(page) == []
     sign_in(page)
     service = f"/services/{LIVE}"
     sent = NotificationsAPIClient(TEST_KEY, base_url=sandbox.base_url).send_sms_notification(
@@ -169,4 +169,4 @@ def test_axe_finds_no_serious_violations(page: Page, sandbox: SandboxProcess) ->
         f"{service}/notifications/{sent['id']}",
     ):
         page.goto(path)
-        assert _serious_violations(page) == [], path
+        assert serious_violations(page) == [], path
