@@ -22,11 +22,11 @@ import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
+import iso8601
 from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as JsonSchemaError
 
@@ -244,36 +244,12 @@ _HIER = rf"(?://(?:{_USER}@)?(?:{_IP_LITERAL}|{_REG})(?::[0-9]*)?(?:/{_PCHAR}*)*
 _QUERY = rf"(?:{_PCHAR}|[/?])*"
 _URI = re.compile(rf"[A-Za-z][A-Za-z0-9+\-.]*:{_HIER}(?:\?{_QUERY})?(?:#{_QUERY})?$")
 
-# The grammar of the iso8601 package Notify parses with; "$" also accepts one trailing "\n".
-_ISO8601 = re.compile(
-    r"(?P<year>[0-9]{4})"
-    r"(?:(?:-(?P<monthdash>[0-9]{1,2})|(?P<month>[0-9]{2})(?!$))"
-    r"(?:(?:-(?P<daydash>[0-9]{1,2})|(?P<day>[0-9]{2}))"
-    r"(?:[ T](?P<hour>[0-9]{2})(?::?(?P<minute>[0-9]{2}))?"
-    r"(?::?(?P<second>[0-9]{1,2})(?:[.,](?P<fraction>[0-9]+))?)?"
-    r"(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9]{2}):?(?P<tz_minute>[0-9]{2})?)?"
-    r")?)?)?$"
-)
-
 
 def _parse_iso8601(text: str) -> datetime:
-    """Parse as Notify does, then drop the offset without converting (Notify's quirk)."""
-    match = _ISO8601.match(text)
-    if match is None:
-        raise ValueError(text)
-    g = match.groupdict()
-    if g["tz_sign"] is not None:  # an offset of a day or more is a parse error
-        minutes = int(g["tz_hour"]) * 60 + int(g["tz_minute"] or 0)
-        timezone(timedelta(minutes=-minutes if g["tz_sign"] == "-" else minutes))
-    return datetime(
-        int(g["year"]),
-        int(g["month"] or g["monthdash"] or 1),
-        int(g["day"] or g["daydash"] or 1),
-        int(g["hour"] or 0),
-        int(g["minute"] or 0),
-        int(g["second"] or 0),
-        int(Decimal(f"0.{g['fraction'] or 0}") * 1_000_000),
-    )
+    """Parse with the iso8601 package as Notify does, then drop the offset without
+    converting (Notify's quirk: iso8601.parse_date(value).replace(tzinfo=None));
+    iso8601.ParseError is a ValueError."""
+    return iso8601.parse_date(text).replace(tzinfo=None)
 
 
 def parse_scheduled_for(text: str) -> datetime:
