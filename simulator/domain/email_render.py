@@ -1,9 +1,10 @@
 """Email rendering: subject typography, the API body, Notify-markdown HTML and plain text.
 
-Pure domain code (stdlib only). Facts from NOTIFY_CONTRACT.md sections 3.2 and 9, checked against
+Pure domain code (the stdlib, and smartypants for quotes as Notify uses it). Facts from
+NOTIFY_CONTRACT.md sections 3.2 and 9, checked against
 notifications-utils ``template.py`` (``PlainTextEmailTemplate``, ``HTMLEmailTemplate``),
-``markdown.py`` (renderer output and inline styles), ``formatters.py`` and its tests; the quote
-rules are those of the ``smartypants`` package Notify calls. The code is ours: a small parser for
+``markdown.py`` (renderer output and inline styles), ``formatters.py`` and its tests; quotes
+are made smart by the ``smartypants`` package, as Notify does. The code is ours: a small parser for
 the subset of Markdown Notify supports, not mistune.
 """
 
@@ -12,10 +13,12 @@ from __future__ import annotations
 import html
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
+
+import smartypants
 
 from simulator.domain import block_tags
 from simulator.domain.templating import fill, normalise_whitespace
@@ -34,85 +37,17 @@ EMAIL_MAX_BYTES = 2_000_000
 
 # --- typography (do_nice_typography) -------------------------------------------------------------
 
-_TAG_SOUP = re.compile(r"([^<]*)(<!--.*?--\s*>|<[^>]*>)", re.S)  # as released (2.0.x)
-# Quotes inside these elements are left alone; Notify adds "a" to smartypants' list.
-_SKIP_TAG = re.compile(r"<(/)?(pre|samp|code|tt|kbd|script|style|math|a)[^>]*>", re.I)
-_PUNCT = r"""[!"#\$\%'()*+,-.\/:;<=>?\@\[\\\]\^_`{|}~]"""
-_CLOSE = r"[^ \t\r\n\[{(\-]"
-# smartypants' "decimal entity" alternative is lost to a verbose-regex comment, leaving "&&#x201…;".
-_OPEN = r"(\s|&nbsp;|--|&[mn]dash;|&&#x201[34];)"
-_QUOTE_RULES = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (rf"^'(?={_PUNCT}\\B)", "&#8217;"),  # "\\B" is a literal backslash-B upstream: kept
-        (rf'^"(?={_PUNCT}\\B)', "&#8221;"),
-        (r""""'(?=\w)""", "&#8220;&#8216;"),
-        (r"""'"(?=\w)""", "&#8216;&#8220;"),
-        (r"\b'(?=\d{2}s)", "&#8217;"),  # the '80s
-        (rf"{_OPEN}'(?=\w)", r"\1&#8216;"),
-        (rf"({_CLOSE})'(?!\s|s\b|\d)", r"\1&#8217;"),
-        (rf"({_CLOSE})'(\s|s\b)", r"\1&#8217;\2"),
-        (r"'", "&#8216;"),
-        (rf'{_OPEN}"(?=\w)', r"\1&#8220;"),
-        (r'"(?=\s)', "&#8221;"),
-        (rf'^"(?={_PUNCT})', "&#8221;"),
-        (rf'({_CLOSE})"', r"\1&#8221;"),
-        (r'"', "&#8220;"),
-    )
-)
-# Backslash escapes become numeric references that are never turned back (a Notify quirk).
-_ESCAPES = tuple((re.compile(re.escape("\\" + c)), f"&#{ord(c)};") for c in "\\\"'.-`")
-_ENTITIES = {"&#8211;": "–", "&#8212;": "—", "&#8216;": "‘", "&#8217;": "’", "&#8220;": "“"}
-_ENTITIES |= {"&#8221;": "”", "&#8230;": "…"}
+# Notify's make_quotes_smart (notifications-utils formatters.py): smartypants with quotes
+# only (Attr.q) and characters rather than entities (Attr.u); links are left alone too.
+smartypants.tags_to_skip = [*smartypants.tags_to_skip, "a"]
+_SMART_QUOTES = smartypants.Attr.q | smartypants.Attr.u
 _EMAIL_WITH_QUOTES = re.compile(r"(^|\s)\S+@\S+(\s|$)", re.M)
 _SPACED_HYPHEN = re.compile(r"(?<!\s)\s+[-–—]{1,3}\s+")
 
 
-def _tokenise(text: str) -> Iterator[tuple[bool, str]]:
-    """(is_tag, chunk) pairs, as smartypants splits HTML."""
-    pos = 0
-    while match := _TAG_SOUP.match(text, pos):
-        if match.group(1):
-            yield False, match.group(1)
-        tag = match.group(2)
-        # A "comment" with "--" inside is not a comment, so it is text to educate.
-        yield not (tag.startswith("<!--") and "--" in tag[4:].rstrip(">").rstrip().rstrip("-")), tag
-        pos = match.end()
-    if pos < len(text):
-        yield False, text[pos:]
-
-
-def _educate(text: str, previous_last: str) -> str:
-    for pattern, replacement in _ESCAPES:
-        text = pattern.sub(replacement, text)
-    if text in ("'", '"'):  # a lone quote between tags takes its side from the text before it
-        closing = bool(previous_last.strip())
-        text = {"'": ("&#8216;", "&#8217;"), '"': ("&#8220;", "&#8221;")}[text][closing]
-    else:
-        for pattern, replacement in _QUOTE_RULES:
-            text = pattern.sub(replacement, text)
-    for entity, char in _ENTITIES.items():
-        text = text.replace(entity, char)
-    return text
-
-
 def _smart_quotes(text: str) -> str:
-    out: list[str] = []
-    skipping: list[str] = []
-    previous_last = ""
-    for is_tag, chunk in _tokenise(text):
-        if is_tag:
-            out.append(chunk)
-            if skip := _SKIP_TAG.match(chunk):
-                name = skip.group(2).lower()
-                if not skip.group(1):
-                    skipping.append(name)
-                elif skipping and skipping[-1] == name:
-                    skipping.pop()
-            continue
-        out.append(chunk if skipping else _educate(chunk, previous_last))
-        previous_last = chunk[-1:]
-    return "".join(out)
+    smart: str = smartypants.smartypants(text, _SMART_QUOTES)
+    return smart
 
 
 def _straighten_email_quotes(match: re.Match[str]) -> str:
