@@ -150,7 +150,7 @@ def _schemas(profile: Profile, clock: SandboxClock) -> RequestSchemas:
         clock=clock.now,
         reference_max_length=profile.reference_max_length,
         schedule_hours_ahead=profile.schedule_hours_ahead,
-        profile=profile.name,
+        variant=profile.schema,
     )
 
 

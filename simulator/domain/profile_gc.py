@@ -26,6 +26,7 @@ from simulator.domain.phones_na import GC_PHONES
 from simulator.domain.profiles import Profile
 from simulator.domain.recipients import GC_EMAIL_RULES
 from simulator.domain.reports import ReportRules
+from simulator.domain.schemas import GC_SCHEMA
 from simulator.domain.simulation import SimulationRules
 from simulator.domain.template_categories import GC_TEMPLATE_CATEGORIES
 
@@ -88,6 +89,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         name="ca",
         messages=GC_MESSAGES,
         simulation=simulation,
+        schema=GC_SCHEMA,
         default_fixtures="default_ca.yaml",
         phones=GC_PHONES,
         email_rules=GC_EMAIL_RULES,

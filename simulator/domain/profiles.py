@@ -20,6 +20,7 @@ from simulator.domain.phone_network import PhoneNetworkRules
 from simulator.domain.phone_rules import UK_PHONES, PhoneRules
 from simulator.domain.recipients import UK_EMAIL_RULES, EmailRules
 from simulator.domain.reports import ReportRules
+from simulator.domain.schemas import UK_SCHEMA, SchemaVariant
 from simulator.domain.simulation import SimulationRules
 
 __all__ = ["UK_SEND_STEPS", "Profile", "uk_profile"]
@@ -46,6 +47,8 @@ class Profile:
     name: str
     messages: Messages
     simulation: SimulationRules
+    # what this Notify's request schemas accept (statuses, personalisation, extra fields)
+    schema: SchemaVariant = UK_SCHEMA
     # loaded by `serve` when no --fixtures is given
     default_fixtures: str = "default.yaml"
     phones: PhoneRules = UK_PHONES

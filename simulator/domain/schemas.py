@@ -32,12 +32,15 @@ from jsonschema.exceptions import ValidationError as JsonSchemaError
 
 __all__ = [
     "GC_SCHEDULE_TEXTS",
+    "GC_SCHEMA",
     "UK_SCHEDULE_TEXTS",
+    "UK_SCHEMA",
     "EmailChecker",
     "PhoneChecker",
     "RequestSchemas",
     "ScheduleTexts",
     "SchemaError",
+    "SchemaVariant",
     "parse_scheduled_for",
     "schema_error_messages",
     "validate_file_upload",
@@ -120,8 +123,8 @@ _TEMPLATE_TYPES = ["sms", "email", "letter"]
 
 
 @dataclass(frozen=True, slots=True)
-class _Variant:
-    """What differs between the UK and GC request schemas."""
+class SchemaVariant:
+    """What differs between the UK and GC request schemas (a profile carries its own)."""
 
     statuses: tuple[str, ...]
     include_jobs: tuple[str, ...]
@@ -147,7 +150,7 @@ _UK_STATUSES = (
     "returned-letter",
 )
 _GC_STATUSES = (*_UK_STATUSES[:10], "provider-failure", *_UK_STATUSES[10:], "pii-check-failed")
-_UK = _Variant(
+UK_SCHEMA = SchemaVariant(
     statuses=(*_UK_STATUSES, "accepted", "received"),
     include_jobs=("true", "True"),
     personalisation=_UK_PERSONALISATION,
@@ -158,14 +161,13 @@ _UK = _Variant(
     schedule_texts=UK_SCHEDULE_TEXTS,
 )
 # GC joins "accepted" and "received" into one enum value (a GC bug, kept on purpose).
-_GC = _Variant(
+GC_SCHEMA = SchemaVariant(
     statuses=(*_GC_STATUSES, "accepted, received"),
     include_jobs=("true", "True", "false", "False"),
     personalisation=_GC_PERSONALISATION,
     email_extras={},
     schedule_texts=GC_SCHEDULE_TEXTS,
 )
-_VARIANTS = {"uk": _UK, "ca": _GC, "gc": _GC}
 
 
 def _reference(max_length: int | None) -> dict[str, Any]:
@@ -173,7 +175,7 @@ def _reference(max_length: int | None) -> dict[str, Any]:
 
 
 def _post_schema(
-    recipient: str, recipient_format: str, sender: str, v: _Variant, ref: dict[str, Any]
+    recipient: str, recipient_format: str, sender: str, v: SchemaVariant, ref: dict[str, Any]
 ) -> dict[str, Any]:
     # Property order matters: it is the order errors are reported in.
     properties = {
@@ -192,7 +194,7 @@ def _post_schema(
     }
 
 
-def _get_notifications_schema(v: _Variant) -> dict[str, Any]:
+def _get_notifications_schema(v: SchemaVariant) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
@@ -397,13 +399,9 @@ class RequestSchemas:
         clock: Callable[[], datetime],
         reference_max_length: int | None = 1000,
         schedule_hours_ahead: int = 24,
-        profile: str = "uk",
+        variant: SchemaVariant = UK_SCHEMA,
         schedule_texts: ScheduleTexts | None = None,
     ) -> None:
-        try:
-            variant = _VARIANTS[profile]
-        except KeyError:
-            raise ValueError(f"unknown schema profile {profile!r}") from None
         self._phone = phone_checker
         self._email = email_checker
         self._fast_paths: dict[int, Check] = {}

@@ -10,14 +10,19 @@ from datetime import UTC, datetime
 
 import pytest
 
+from simulator.domain.profile_gc import gc_profile
+from simulator.domain.profiles import uk_profile
 from simulator.domain.schemas import (
     GC_SCHEDULE_TEXTS,
+    GC_SCHEMA,
+    UK_SCHEMA,
     RequestSchemas,
     ScheduleTexts,
     SchemaError,
     _surely_valid,
     validate_file_upload,
 )
+from simulator.domain.simulation import SimulationRules
 
 TEMPLATE_ID = "2ebe4da8-17be-49fe-b02f-dff2760261a0"
 OTHER_ID = "a5149c32-f03b-4711-af49-ad6993797d45"
@@ -61,7 +66,7 @@ def make(**overrides: object) -> RequestSchemas:
 
 
 UK = make()
-GC = make(profile="ca", reference_max_length=None, schedule_hours_ahead=96)
+GC = make(variant=GC_SCHEMA, reference_max_length=None, schedule_hours_ahead=96)
 
 
 def messages(errors: list[SchemaError]) -> list[str]:
@@ -575,9 +580,10 @@ def test_validate_file_upload(value: dict[str, object], expected: list[str]) -> 
 # -- construction and the fast path --------------------------------------------------------------
 
 
-def test_unknown_profile_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown schema profile"):
-        make(profile="fr")
+def test_each_profile_carries_its_schema_variant() -> None:
+    # the variant is the profile's data, never chosen by the profile's name
+    assert uk_profile(SimulationRules()).schema is UK_SCHEMA
+    assert gc_profile(SimulationRules()).schema is GC_SCHEMA
 
 
 def test_gc_texts_are_exported() -> None:
