@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "ALLOWED_TYPES",
+    "FILE_TYPE_NAMES",
     "FORCE_DOWNLOAD",
     "MAX_FILE_BYTES",
     "DocumentTexts",
@@ -52,6 +53,21 @@ ALLOWED_TYPES = (
     ("jpeg", "image/jpeg"),
     ("png", "image/png"),
 )
+# format_file_type: what the download page calls each extension (the first name given)
+FILE_TYPE_NAMES = {
+    "pdf": "PDF",
+    "csv": "CSV file",
+    "txt": "text file",
+    "json": "JSON file",
+    "doc": "Microsoft Word document",
+    "docx": "Microsoft Word document",
+    "xlsx": "Microsoft Excel spreadsheet",
+    "odt": "text file",
+    "rtf": "text file",
+    "jpg": "JPEG file",
+    "jpeg": "JPEG file",
+    "png": "PNG file",
+}
 _BY_EXTENSION = dict(ALLOWED_TYPES)
 _BY_MIMETYPE = {mime: ext for ext, mime in ALLOWED_TYPES}
 FORCE_DOWNLOAD = frozenset({"csv", "rtf", "txt"})

@@ -21,7 +21,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -283,6 +283,9 @@ class DocumentLinks:
                 raise DocumentUnavailable(404, _NOT_FOUND)
             raise DocumentUnavailable(410, "The document is no longer available")
         return stored
+
+    def today(self) -> date:
+        return self._now().date()
 
     def allow_attempt(self, document_id: str) -> bool:
         limit, window = self.attempt_limit

@@ -88,19 +88,29 @@ def test_a_file_becomes_a_download_link_to_the_sandbox(
     assert f"/d/{_b64_uuid(service.id)}/" in link
 
 
+def _follow(browser: httpx.Client, page: httpx.Response, text: str) -> httpx.Response:
+    """Follow the link on `page` whose text contains `text`."""
+    match = re.search(rf'href="([^"]+)"[^>]*>[^<]*{re.escape(text)}', page.text)
+    assert match is not None, page.text
+    return browser.get(str(page.url.join(html.unescape(match.group(1)))))
+
+
 def test_follow_the_link_confirm_the_address_and_get_the_same_bytes(
     file_service: tuple[LimitsService, str],
 ) -> None:
     service, template = file_service
     service.patch({"contact_link": "https://example.gov.uk/help"})
-    original = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    original = b"%PDF-1.4\n" + bytes(range(256)) * 30
     upload = prepare_upload(io.BytesIO(original), filename="report.pdf")
     link = _link(_send(service, template, "Someone@Example.com", upload))
 
     with httpx.Client(follow_redirects=True, timeout=10) as browser:
-        asked = browser.get(link)
+        landing = browser.get(link)
+        assert "You have a file to download" in landing.text
+        assert re.search(r"<p>[^<]+ sent you a file to download\.</p>", landing.text)
+        asked = _follow(browser, landing, "Continue")
         assert (asked.status_code, "Confirm your email address" in asked.text) == (200, True)
-        # the file itself leads back to the page until the address is confirmed
+        # the file itself leads back to the landing page until the address is confirmed
         match = LINK.fullmatch(f"Get it: {link}")
         assert match is not None
         document = uuid.UUID(bytes=base64.urlsafe_b64decode(match.group(3) + "=="))
@@ -108,17 +118,18 @@ def test_follow_the_link_confirm_the_address_and_get_the_same_bytes(
         direct = browser.get(
             f"{service.sandbox.base_url}/services/{service.id}/documents/{document}.pdf?key={key}"
         )
-        assert "Confirm your email address" in direct.text
-        wrong = browser.post(link, data={"email_address": "other@example.com"})
-        assert (wrong.status_code, "Authentication failure" in wrong.text) == (403, True)
-        confirmed = browser.post(link, data={"email_address": "someone@example.com"})
+        assert "You have a file to download" in direct.text
+        empty = browser.post(asked.url, data={"email_address": " "})
+        assert (empty.status_code, "Enter your email address" in empty.text) == (400, True)
+        wrong = browser.post(asked.url, data={"email_address": "other@example.com"})
         assert (
-            confirmed.status_code,
-            "You have a file to download" in confirmed.text,
-        ) == (200, True)
-        href = re.search(r'href="([^"]+)"', confirmed.text)
-        assert href is not None
-        downloaded = browser.get(str(confirmed.url.join(html.unescape(href.group(1)))))
+            wrong.status_code,
+            "This is not the email address the file was sent to." in wrong.text,
+        ) == (400, True)
+        confirmed = browser.post(asked.url, data={"email_address": "someone@example.com"})
+        assert (confirmed.status_code, "Download your file" in confirmed.text) == (200, True)
+        assert "Download this PDF (7.5KB) to your device" in confirmed.text
+        downloaded = _follow(browser, confirmed, "Download this PDF")
     assert (200, "application/pdf", original) == (
         downloaded.status_code,
         downloaded.headers["content-type"],
@@ -138,10 +149,10 @@ def test_without_confirmation_the_page_links_straight_to_the_file(
         confirm_email_before_download=False,
     )
     link = _link(_send(service, template, "someone@example.com", upload))
-    page = httpx.get(link, timeout=10)
-    href = re.search(r'href="([^"]+)"', page.text)
-    assert href is not None
-    downloaded = httpx.get(str(page.url.join(html.unescape(href.group(1)))), timeout=10)
+    with httpx.Client(follow_redirects=True, timeout=10) as browser:
+        page = _follow(browser, browser.get(link), "Continue")
+        assert "Download this CSV file (0.1KB) to your device" in page.text
+        downloaded = _follow(browser, page, "Download this CSV file")
     assert (
         downloaded.headers["content-type"].split(";")[0],
         downloaded.content,
@@ -164,7 +175,7 @@ def test_retention_period_is_honoured(
         gone = httpx.get(link, timeout=10)
     finally:
         admin(sandbox, "POST", "/sandbox/v1/clock", {"reset": True})
-    assert (gone.status_code, "The document is no longer available" in gone.text) == (410, True)
+    assert (gone.status_code, "has expired or been deleted" in gone.text) == (410, True)
 
 
 def test_test_key_links_work_and_a_wrong_key_finds_nothing(
@@ -178,7 +189,7 @@ def test_test_key_links_work_and_a_wrong_key_finds_nothing(
     wrong = httpx.get(link.split("?key=")[0] + "?key=not-the-key", timeout=10)
     assert (
         wrong.status_code,
-        "The requested document could not be found" in wrong.text,
+        "Page not found" in wrong.text,
     ) == (404, True)
 
 

@@ -58,3 +58,15 @@ def test_ids_and_retention() -> None:
         retention_weeks("4 weeks"),
         retention_weeks("1 week"),
     ) == (26, 4, 1)
+
+
+def test_file_sizes_as_notify_formats_them() -> None:
+    from simulator.api.download_pages import file_size
+
+    # format_file_size strips ".0" characters, so a round 10 KB reads "1KB" there too
+    assert [file_size(n) for n in (20, 7689, 10240, 1536 * 1024)] == [
+        "0.1KB",
+        "7.5KB",
+        "1KB",
+        "1.5MB",
+    ]
