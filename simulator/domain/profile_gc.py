@@ -27,27 +27,28 @@ from simulator.domain.profiles import Profile
 from simulator.domain.recipients import GC_EMAIL_RULES
 from simulator.domain.reports import ReportRules
 from simulator.domain.schemas import GC_SCHEMA
+from simulator.domain.send_steps import SendStep
 from simulator.domain.simulation import SimulationRules
 from simulator.domain.template_categories import GC_TEMPLATE_CATEGORIES
 
 __all__ = ["GC_SEND_STEPS", "gc_profile"]
 
 # contract 3.4, GC order: body and schema first, limits after the template checks
-GC_SEND_STEPS = (
-    "schema",
-    "files",
-    "faults",
-    "suspended",
-    "permission",
-    "rate",
-    "template",
-    "personalisation",
-    "render",
-    "allowances",
-    "senders",
-    "recipient",
-    "documents",
-    "phone_network",  # last: only a send that will be stored takes a place
+GC_SEND_STEPS: tuple[SendStep, ...] = (
+    SendStep.SCHEMA,
+    SendStep.FILES,
+    SendStep.FAULTS,
+    SendStep.SUSPENDED,
+    SendStep.PERMISSION,
+    SendStep.RATE,
+    SendStep.TEMPLATE,
+    SendStep.PERSONALISATION,
+    SendStep.RENDER,
+    SendStep.ALLOWANCES,
+    SendStep.SENDERS,
+    SendStep.RECIPIENT,
+    SendStep.DOCUMENTS,
+    SendStep.PHONE_NETWORK,  # last: only a send that will be stored takes a place
 )
 
 

@@ -21,24 +21,25 @@ from simulator.domain.phone_rules import UK_PHONES, PhoneRules
 from simulator.domain.recipients import UK_EMAIL_RULES, EmailRules
 from simulator.domain.reports import ReportRules
 from simulator.domain.schemas import UK_SCHEMA, SchemaVariant
+from simulator.domain.send_steps import SendStep
 from simulator.domain.simulation import SimulationRules
 
 __all__ = ["UK_SEND_STEPS", "Profile", "uk_profile"]
 
 # The order of the checks of a single send (contract 3.4), after auth. UK takes the rate
 # limit and the daily allowance before reading the body (see Profile.admit_before_body).
-UK_SEND_STEPS = (
-    "schema",
-    "faults",
-    "permission",
-    "sanitise",
-    "template",
-    "personalisation",
-    "senders",
-    "recipient",
-    "international_allowance",
-    "send_a_file",
-    "render",
+UK_SEND_STEPS: tuple[SendStep, ...] = (
+    SendStep.SCHEMA,
+    SendStep.FAULTS,
+    SendStep.PERMISSION,
+    SendStep.SANITISE,
+    SendStep.TEMPLATE,
+    SendStep.PERSONALISATION,
+    SendStep.SENDERS,
+    SendStep.RECIPIENT,
+    SendStep.INTERNATIONAL_ALLOWANCE,
+    SendStep.SEND_A_FILE,
+    SendStep.RENDER,
 )
 
 
@@ -66,7 +67,7 @@ class Profile:
     # GC's ApiKey-v1 does not look at the service; the send answers "Service is suspended"
     full_key_checks_active_service: bool = True
     # -- sends (contract 3.1 to 3.4)
-    send_steps: tuple[str, ...] = UK_SEND_STEPS
+    send_steps: tuple[SendStep, ...] = UK_SEND_STEPS
     admit_before_body: bool = True
     json_content_type_required: bool = False
     email_domain: str = "notifications.service.gov.uk"

@@ -3,15 +3,17 @@
 GOV.UK (contract 3.4): rate limit and daily allowance (``admit``, before the body is
 read), then schema, permission, template, senders, recipient (allow-list, then phone
 permission), length, persist and 201. GC reads the body first and takes its limits
-between the steps: ``Profile.send_steps`` names the order, each name is a ``_step_*``.
+between the steps: ``Profile.send_steps`` gives the order (``SendStep`` values), and
+``_STEPS`` maps each to the method that runs it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import structlog
@@ -43,6 +45,7 @@ from simulator.domain.ports import (
 from simulator.domain.profiles import Profile
 from simulator.domain.sanitise_content import sanitise_personalisation
 from simulator.domain.schemas import RequestSchemas, parse_scheduled_for
+from simulator.domain.send_steps import SendStep
 from simulator.domain.timeline import plan_timeline
 from simulator.gateway.allowances import Admission, Allowances
 from simulator.gateway.auth import Principal
@@ -141,7 +144,7 @@ class SendService:
         )
         self._content = ContentChecks(profile, directory)
         self._recipients = RecipientChecks(profile)
-        self._steps = [getattr(self, f"_step_{name}") for name in profile.send_steps]
+        self._steps = [partial(_STEPS[step], self) for step in profile.send_steps]
         self.created = 0
         self._ids = RandomIds()
 
@@ -433,3 +436,25 @@ class SendService:
             immediate=self._timing.immediate,
             forced=forced,
         )
+
+
+# each step of a send, as the method that runs it (the profile gives the order)
+_STEPS: dict[SendStep, Callable[[SendService, _Send], Awaitable[None]]] = {
+    SendStep.SCHEMA: SendService._step_schema,
+    SendStep.FILES: SendService._step_files,
+    SendStep.FAULTS: SendService._step_faults,
+    SendStep.SUSPENDED: SendService._step_suspended,
+    SendStep.PERMISSION: SendService._step_permission,
+    SendStep.SANITISE: SendService._step_sanitise,
+    SendStep.RATE: SendService._step_rate,
+    SendStep.TEMPLATE: SendService._step_template,
+    SendStep.PERSONALISATION: SendService._step_personalisation,
+    SendStep.RENDER: SendService._step_render,
+    SendStep.ALLOWANCES: SendService._step_allowances,
+    SendStep.SENDERS: SendService._step_senders,
+    SendStep.RECIPIENT: SendService._step_recipient,
+    SendStep.INTERNATIONAL_ALLOWANCE: SendService._step_international_allowance,
+    SendStep.SEND_A_FILE: SendService._step_send_a_file,
+    SendStep.DOCUMENTS: SendService._step_documents,
+    SendStep.PHONE_NETWORK: SendService._step_phone_network,
+}
