@@ -53,6 +53,13 @@ def _lag(row: dict[str, Any] | None, label: str) -> Verdict:
         last = timelines["samples"][-1]
         figure = f"{last['unfinished']:,} unfinished {last['seconds_after_load']:.0f}s after load"
         return Verdict(target, figure, False)
+    late = timelines.get("lateness")
+    if late and late.get("checked"):
+        figure = (
+            f"newest {late['checked']:,}: at most {late['max_late_seconds']:.2f}s behind plan, "
+            f"{late['late_by_over_1s']:,} by >1s; all final {caught:.1f}s after the load"
+        )
+        return Verdict(target, figure, late["late_by_over_1s"] == 0 and behind == 0)
     figure = f"all final {caught:.1f}s after the load (plan {plan:.0f}s); {behind:,} late by >1s"
     return Verdict(target, figure, behind == 0 and caught <= plan + LAG_BOUND_SECONDS)
 

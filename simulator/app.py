@@ -73,7 +73,6 @@ from simulator.gateway.template_management import TemplateManagement
 from simulator.gateway.usage_report import UsageReport
 from simulator.letter_wiring import wire_letters
 from simulator.limits.memory import InMemoryLimiter
-from simulator.limits.redis_limiter import RedisLimiter
 from simulator.providers.registry import (
     Channel,
     ProviderSet,
@@ -278,6 +277,9 @@ def callback_guard(config: Config) -> AddressGuard:
 
 def _limiter(config: Config) -> Limiter:
     if config.redis_url:
+        # imported only when used: the redis client is a quarter of the start-up imports
+        from simulator.limits.redis_limiter import RedisLimiter
+
         return RedisLimiter(config.redis_url, fail_closed=config.redis_fail_closed)
     return InMemoryLimiter()
 
