@@ -146,6 +146,9 @@ def _fuzz(document_url: str, base_url: str, headers: Callable[[], dict[str, str]
         _fuzz_operation(result.ok(), base_url, headers, failures)
         for result in schema.get_all_operations()
     )
+    print(
+        f"\nschemathesis {document_url.split('/', 3)[3]}: {sent} requests, {len(failures)} failed"
+    )
     assert sent > 0
     assert failures == [], f"{len(failures)} of {sent} requests failed:\n" + "\n".join(
         failures[:20]
