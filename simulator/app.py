@@ -61,6 +61,7 @@ from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.message_log import MessageLog
+from simulator.gateway.provider_receipts import ReceiptUpdates
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.retention import RetentionSweep
@@ -444,6 +445,13 @@ def _wire(
             key_manager=key_manager,
             key_usage=key_usage,
             store=store,
+        ),
+        receipt_updates=ReceiptUpdates(
+            store=store,
+            callbacks=planner,
+            clock=clock,
+            on_callback_queued=callback_sender.notify_due,
+            on_changed=events.publish,
         ),
         service_admin=service_admin,
         key_limits=KeyLimits(limiter, clock),

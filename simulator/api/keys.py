@@ -29,6 +29,7 @@ from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.letters import LetterService
 from simulator.gateway.message_log import MessageLog
+from simulator.gateway.provider_receipts import ReceiptUpdates
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.send import SendService
@@ -79,6 +80,8 @@ class Gateway:
     message_log: MessageLog
     service_callbacks: ServiceCallbacks
     usage: UsageReport
+    # a provider's delivery receipt applied to its notification
+    receipt_updates: ReceiptUpdates
     # GC's bulk sends (contract 3.9); None where the profile has no bulk route
     bulk: BulkService | None = None
     jobs: JobRunner | None = None

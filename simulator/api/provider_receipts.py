@@ -14,10 +14,8 @@ Rules:
 - an unknown SID, or one not sent through a configured twilio provider, is 404, but only
   when the signature verifies with a configured auth token (else 403: nothing is told to
   an unsigned caller);
-- the status moves only while the notification is in flight (sending, sent, pending), by
-  compare-and-set, as Notify ignores receipts after a final status; an interim receipt
-  (Twilio's ``sent`` is our ``pending``) only moves ``sending`` on to ``pending``;
-- a change queues the delivery-status callback the service is owed, like any other.
+- what the receipt then does to the notification is the gateway's (ReceiptUpdates in
+  gateway/provider_receipts.py): the status machine, compare-and-set, the callback owed.
 """
 
 from __future__ import annotations
@@ -26,7 +24,6 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -39,23 +36,12 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY
 from simulator.config import ProviderSettings
 from simulator.domain.errors import AuthError, BadRequestError, NotifyError
-from simulator.domain.models import Notification, Status
-from simulator.domain.ports import Transition
+from simulator.domain.models import Status
 
 __all__ = ["post_twilio_status", "twilio_signature"]
 
 log = structlog.get_logger("simulator.receipts")
 
-_IN_FLIGHT = frozenset({Status.SENDING, Status.SENT, Status.PENDING})
-_FINAL_FROM_PROVIDER = frozenset(
-    {
-        Status.DELIVERED,
-        Status.TEMPORARY_FAILURE,
-        Status.PERMANENT_FAILURE,
-        Status.TECHNICAL_FAILURE,
-    }
-)
-_DETAIL_MAX = 500
 # a status callback is a dozen short fields; anything near this is not from Twilio
 MAX_RECEIPT_BYTES = 64 * 1024
 _FORM_TYPE = "application/x-www-form-urlencoded"
@@ -75,7 +61,7 @@ async def post_twilio_status(request: web.Request) -> web.Response:
     form = await _small_form(request)
     sid = _field(form, "MessageSid")
     message_status = _field(form, "MessageStatus") or _field(form, "SmsStatus")
-    notification = await gateway.store.find_by_provider_reference(sid) if sid else None
+    notification = await gateway.receipt_updates.find(sid) if sid else None
     provider = (
         _twilio_provider(providers, notification.provider) if notification is not None else None
     )
@@ -92,15 +78,8 @@ async def post_twilio_status(request: web.Request) -> web.Response:
 
     error_code = _field(form, "ErrorCode")
     status = Status(gateway.receipts["twilio"].status_for(message_status, error_code))
-    transition = _transition(notification, status, message_status, error_code, gateway.clock.now())
-    applied = False
-    if transition is not None:
-        transition = await gateway.callbacks.attach(notification, transition)
-        [applied] = await gateway.store.apply_transitions([transition])
-        if applied:
-            if transition.callback is not None:
-                gateway.callback_sender.notify_due()
-            gateway.events.publish()
+    detail = f"twilio: {message_status}" + (f" (error {error_code})" if error_code else "")
+    current, applied = await gateway.receipt_updates.apply(notification, status, detail)
     log.info(
         "provider_receipt",
         notification_id=notification.id,
@@ -109,7 +88,6 @@ async def post_twilio_status(request: web.Request) -> web.Response:
         status=status.value,
         applied=applied,
     )
-    current = transition.status if applied and transition is not None else notification.status
     return json_response(
         {"notification_id": notification.id, "status": current.value, "applied": applied}
     )
@@ -143,25 +121,6 @@ def _twilio_provider(
     providers: Iterable[ProviderSettings], name: str | None
 ) -> ProviderSettings | None:
     return next((p for p in providers if p.kind == "twilio" and p.name == name), None)
-
-
-def _transition(
-    n: Notification, status: Status, message_status: str, error_code: str | None, now: datetime
-) -> Transition | None:
-    """The compare-and-set this receipt asks for, or None when it changes nothing."""
-    if n.status not in _IN_FLIGHT or status is n.status:
-        return None
-    detail = f"twilio: {message_status}" + (f" (error {error_code})" if error_code else "")
-    if status in _FINAL_FROM_PROVIDER:
-        return Transition(
-            n.id, n.status, status, now, next_action_at=None, detail=detail[:_DETAIL_MAX]
-        )
-    if n.status is Status.SENDING and status is Status.PENDING:
-        # an interim receipt: keep the 72-hour timeout that is already scheduled
-        return Transition(
-            n.id, n.status, status, now, next_action_at=n.next_action_at, detail=detail
-        )
-    return None  # "queued" after "sent", and the like: nothing new
 
 
 def _signed_by(
