@@ -118,7 +118,7 @@ async def key_activity(request: web.Request) -> web.Response:
                 "sends": view["sends"],
             },
             "activity": [
-                {"event": e["event"], "detail": e["detail"], "at": format_time(e["at"])}  # type: ignore[arg-type]
+                {"event": e["event"], "detail": e["detail"], "at": format_time(e["at"])}
                 for e in events
             ],
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.jobs import Job
@@ -34,6 +34,7 @@ __all__ = [
     "InspectionRow",
     "InspectionView",
     "JobStore",
+    "KeyEvent",
     "Limiter",
     "ListQuery",
     "MessageQuery",
@@ -169,6 +170,14 @@ class InspectionRow:
     fragment_count: int | None
 
 
+class KeyEvent(TypedDict):
+    """One line of a key's activity: what happened, with what detail, when."""
+
+    event: str
+    detail: str | None
+    at: datetime | None
+
+
 class DirectoryStore(Protocol):
     async def get_service(self, service_id: str) -> Service | None: ...
     async def list_services(self) -> list[Service]: ...
@@ -183,7 +192,7 @@ class DirectoryStore(Protocol):
     async def add_key_event(
         self, key_id: str, service_id: str, event: str, detail: str | None, at: datetime
     ) -> None: ...
-    async def list_key_events(self, key_id: str, limit: int = 100) -> list[dict[str, object]]: ...
+    async def list_key_events(self, key_id: str, limit: int = 100) -> list[KeyEvent]: ...
     async def sends_by_key(self, key_id: str, since: datetime | None = None) -> dict[str, int]: ...
     async def get_template(
         self, service_id: str, template_id: str, version: int | None = None

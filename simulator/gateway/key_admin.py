@@ -20,7 +20,7 @@ from simulator.domain.keys import (
 )
 from simulator.domain.messages import UK_MESSAGES, Messages
 from simulator.domain.models import ApiKey, KeyType
-from simulator.domain.ports import DirectoryStore
+from simulator.domain.ports import DirectoryStore, KeyEvent
 from simulator.gateway.directory import ServiceDirectory
 
 __all__ = ["CreatedKey", "KeyManager", "parse_time"]
@@ -190,7 +190,7 @@ class KeyManager:
         """Messages sent with the key, by channel (what its page and the API show)."""
         return await self._store.sends_by_key(key.id)
 
-    async def activity(self, key: ApiKey, limit: int = 100) -> list[dict[str, object]]:
+    async def activity(self, key: ApiKey, limit: int = 100) -> list[KeyEvent]:
         """The key's log: created, edited, revoked, refused, rate-limited."""
         return await self._store.list_key_events(key.id, limit)
 

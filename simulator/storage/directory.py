@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from simulator.domain.models import ApiKey, Service, Template
+from simulator.domain.ports import KeyEvent
 from simulator.storage.rows import (
     SERVICE_COLUMNS,
     TEMPLATE_COLUMNS,
@@ -159,13 +160,13 @@ class DirectoryQueries:
             },
         )
 
-    async def list_key_events(self, key_id: str, limit: int = 100) -> list[dict[str, object]]:
+    async def list_key_events(self, key_id: str, limit: int = 100) -> list[KeyEvent]:
         rows = await self._db.rows(
             "SELECT event, detail, created_at FROM key_events WHERE key_id = :key_id "
             "ORDER BY id DESC LIMIT :limit",
             {"key_id": key_id, "limit": limit},
         )
-        return [{"event": r[0], "detail": r[1], "at": moment(r[2])} for r in rows]
+        return [KeyEvent(event=r[0], detail=r[1], at=moment(r[2])) for r in rows]
 
     async def sends_by_key(self, key_id: str, since: datetime | None = None) -> dict[str, int]:
         rows = await self._db.rows(
