@@ -60,6 +60,7 @@ def test_the_banner_comes_once_the_socket_is_bound_and_ends_with_next_steps(
     assert "Welcome  (placeholders: service name, first_name, show_tips, items)" in banner
     steps = banner[banner.index(BANNER_READY) :]
     assert f"  API        {process.base_url}" in steps
+    assert f"  Dashboard  {process.base_url}/sign-in" in steps
     assert "a number ending 7700900003         temporary-failure" in steps
     assert "perm-fail@simulator.notify         permanent-failure" in steps
     assert "https://docs.notifications.service.gov.uk/" in steps
