@@ -24,7 +24,46 @@ __all__ = ["EnvelopeRequestHandler", "envelope_handler_for"]
 log = structlog.get_logger("simulator.http")
 
 
+_TIMEOUT_BODY = json_bytes(
+    {
+        "status_code": 408,
+        "errors": [{"error": "RequestTimeoutError", "message": "Request timed out"}],
+    }
+)
+_REQUEST_TIMEOUT = (
+    b"HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    b"Content-Length: " + str(len(_TIMEOUT_BODY)).encode() + b"\r\n\r\n" + _TIMEOUT_BODY
+)
+
+
 class EnvelopeRequestHandler(RequestHandler):
+    """Also: a request whose headers never finish gets a 408 when the header time-out
+    (aiohttp's keep-alive timer) closes it; an idle connection is simply closed."""
+
+    __slots__ = ("_partial_head",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._partial_head = False
+
+    def data_received(self, data: bytes) -> None:
+        before = self._request_count
+        super().data_received(data)
+        if self._request_count != before:
+            self._partial_head = False
+        elif not getattr(self, "_request_in_progress", True):
+            self._partial_head = True  # bytes of a request whose headers are not complete
+
+    def _process_keepalive(self) -> None:
+        waiter = getattr(self, "_waiter", None)
+        due = self._loop.time() >= getattr(self, "_next_keepalive_close_time", float("inf"))
+        waiting = waiter is not None and not waiter.done()
+        if self._partial_head and due and waiting and self.transport is not None:
+            self._partial_head = False
+            log.info("request_header_timeout")
+            self.transport.write(_REQUEST_TIMEOUT)
+        super()._process_keepalive()
+
     def handle_error(
         self,
         request: BaseRequest,
