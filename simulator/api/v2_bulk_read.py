@@ -9,15 +9,14 @@ A job answers in ``data`` with GC's ``job_schema`` keys plus ``statistics``, a
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
-from simulator.api.v2_auth import authenticate, url_root, v2_query
+from simulator.api.v2_auth import authenticate
 from simulator.api.v2_bulk import job_body
-from simulator.domain.errors import ValidationError
+from simulator.api.v2_paging import check_uuid, older_than_param, page_links
 from simulator.gateway.bulk_reads import BulkReads, JobWithStatistics
 from simulator.gateway.principal import Principal
 
@@ -26,20 +25,10 @@ __all__ = ["delete_job", "get_job", "get_jobs"]
 
 async def get_jobs(request: web.Request) -> web.Response:
     reads, principal = await _reads(request)
-    query = v2_query(request)
-    unexpected = sorted(key for key in query if key != "older_than")
-    if unexpected:
-        raise ValidationError(
-            [f"Additional properties are not allowed ({', '.join(unexpected)} was unexpected)"]
-        )
-    older_than = query["older_than"][0] if "older_than" in query else None
-    if older_than is not None:
-        _check_uuid(request, "older_than", older_than)
+    older_than = older_than_param(request)
     found = await reads.jobs(principal, older_than)
-    base = f"{url_root(request)}v2/notifications/bulk"
-    links = {"current": f"{base}?{urlencode({'older_than': older_than})}" if older_than else base}
-    if found:
-        links["next"] = f"{base}?{urlencode({'older_than': found[-1].job.id})}"
+    last_id = found[-1].job.id if found else None
+    links = page_links(request, "v2/notifications/bulk", older_than, last_id)
     return json_response({"data": [_body(request, principal, j) for j in found], "links": links})
 
 
@@ -74,11 +63,5 @@ def _body(request: web.Request, principal: Principal, found: JobWithStatistics) 
 
 def _job_id(request: web.Request) -> str:
     job_id = request.match_info["job_id"]
-    _check_uuid(request, "job_id", job_id)
+    check_uuid(request, "job_id", job_id)
     return job_id
-
-
-def _check_uuid(request: web.Request, name: str, value: str) -> None:
-    errors = request.app[GATEWAY_KEY].schemas.validate_uuid_path(name, value)
-    if errors:
-        raise ValidationError([e.message for e in errors])

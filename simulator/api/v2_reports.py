@@ -2,22 +2,21 @@
 
 Each route needs the key's ``manage_reports`` permission, checked first (cds-snc/
 notification-api app/v2/reports/*.py). A report answers as GC's ``Report.serialize``
-without its ``url``; the list pages by ``older_than`` (``_build_links``).
+without its ``url``; the list pages by ``older_than`` (``v2_paging``).
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import format_time
-from simulator.api.v2_auth import authenticate, url_root, v2_query
+from simulator.api.v2_auth import authenticate
 from simulator.api.v2_notifications import read_v2_body
-from simulator.domain.errors import ValidationError
+from simulator.api.v2_paging import check_uuid, older_than_param, page_links
 from simulator.domain.reports import Report
 from simulator.gateway.principal import Principal
 from simulator.gateway.reports import ReportService
@@ -42,27 +41,16 @@ async def post_report(request: web.Request) -> web.Response:
 
 async def get_reports(request: web.Request) -> web.Response:
     reports, principal = await _reports(request)
-    query = v2_query(request)
-    unexpected = sorted(key for key in query if key != "older_than")
-    if unexpected:
-        raise ValidationError(
-            [f"Additional properties are not allowed ({', '.join(unexpected)} was unexpected)"]
-        )
-    older_than = query["older_than"][0] if "older_than" in query else None
-    if older_than is not None:
-        _check_uuid(request, "older_than", older_than)
+    older_than = older_than_param(request)
     found = await reports.reports(principal, older_than)
-    base = f"{url_root(request)}v2/reports"
-    links = {"current": f"{base}?{urlencode({'older_than': older_than})}" if older_than else base}
-    if found:
-        links["next"] = f"{base}?{urlencode({'older_than': found[-1].id})}"
+    links = page_links(request, "v2/reports", older_than, found[-1].id if found else None)
     return json_response({"reports": [_body(r) for r in found], "links": links})
 
 
 async def get_report(request: web.Request) -> web.Response:
     reports, principal = await _reports(request)
     report_id = request.match_info["report_id"]
-    _check_uuid(request, "report_id", report_id)
+    check_uuid(request, "report_id", report_id)
     return json_response(_body(await reports.report(principal, report_id)))
 
 
@@ -83,12 +71,6 @@ async def _reports(request: web.Request) -> tuple[ReportService, Principal]:
     reports = request.app[GATEWAY_KEY].reports
     assert reports is not None  # the routes exist only where the profile has them
     return reports, await authenticate(request, "manage_reports")
-
-
-def _check_uuid(request: web.Request, name: str, value: str) -> None:
-    errors = request.app[GATEWAY_KEY].schemas.validate_uuid_path(name, value)
-    if errors:
-        raise ValidationError([e.message for e in errors])
 
 
 def _body(r: Report) -> dict[str, Any]:
