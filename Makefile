@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install serve test lint typecheck format bench clean messages
+.PHONY: install serve test chromium lint typecheck format bench clean messages
 
 install: $(BIN)/notify-sandbox
 
@@ -25,7 +25,21 @@ serve: $(VENV)/.serve-installed
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-test: install node_modules/.package-lock.json
+# the dashboard's browser tests (tests/browser) drive Debian's chromium, since Playwright's own
+# browser download is not reachable, and inject axe-core, pinned by its package-lock.json
+tests/browser/node_modules/.package-lock.json: tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "make test: the browser tests need chromium (Debian: sudo apt-get install chromium)" >&2; \
+	    exit 1; \
+	  fi; }
+
+test: install node_modules/.package-lock.json tests/browser/node_modules/.package-lock.json chromium
 	$(BIN)/pytest -q
 
 lint: install

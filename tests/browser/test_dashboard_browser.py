@@ -144,7 +144,7 @@ def serious_violations(page: Page) -> list[str]:
 
 
 def test_axe_finds_noserious_violations(page: Page, sandbox: SandboxProcess) -> None:
-    assert AXE.is_file(), "npm install --prefix tests/browser (axe-core) first"
+    assert AXE.is_file(), "make test installs axe-core (npm ci --prefix tests/browser)"
     page.goto("/sign-in")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Continue").click()  # the error summary
