@@ -16,14 +16,14 @@ import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Protocol
 
 from simulator.domain.clock import Clock
 from simulator.domain.errors import BadRequestError, NotifyError, ValidationError
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
-from simulator.domain.ports import ListQuery
+from simulator.domain.ports import ListQuery, ReportStore
 from simulator.domain.reports import (
     Report,
     ReportRow,
@@ -37,21 +37,14 @@ from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.job_notifications import job_notification_id
 from simulator.gateway.principal import Principal
 
-__all__ = ["ReportService", "ReportStore"]
+__all__ = ["ReportService", "ReportSource"]
 
 _EVERYTHING = 10_000_000  # a report covers every notification of its window
 
 
-class ReportStore(Protocol):
-    async def add_report(self, report: Report) -> None: ...
-    async def get_report(
-        self, service_id: str, report_id: str, *, with_content: bool = False
-    ) -> Report | None: ...
-    async def list_reports(
-        self, service_id: str, older_than: str | None, limit: int
-    ) -> list[Report]: ...
-    async def report_requests_since(self, service_id: str, since: datetime) -> list[datetime]: ...
-    async def finish_report(self, report: Report) -> bool: ...
+class ReportSource(ReportStore, Protocol):
+    """The report port, plus the two reads a report's CSV is built from."""
+
     async def list_notifications(self, query: ListQuery) -> list[Notification]: ...
     async def job_summary(self, service_id: str, job_id: str) -> Job | None: ...
 
@@ -61,7 +54,7 @@ class ReportService:
         self,
         *,
         rules: ReportRules,
-        store: ReportStore,
+        store: ReportSource,
         directory: ServiceDirectory,
         clock: Clock,
         descriptions: Mapping[str, Mapping[str, str]],
