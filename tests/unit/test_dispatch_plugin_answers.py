@@ -48,7 +48,7 @@ def good() -> Answering:
 async def test_a_non_receipt_answer_fails_over_without_retry() -> None:
     sloppy, backup = Answering("sloppy", {"status": "delivered"}), good()
 
-    outcome = await ProviderChain([sloppy, backup], sleep=no_sleep).send(SMS)  # type: ignore[list-item]
+    outcome = await ProviderChain([sloppy, backup], sleep=no_sleep).send(SMS)
 
     assert (outcome.status, outcome.provider) == ("delivered", "good")
     assert sloppy.calls == 1
@@ -56,7 +56,7 @@ async def test_a_non_receipt_answer_fails_over_without_retry() -> None:
 
 
 async def test_none_answer_alone_is_technical_failure() -> None:
-    outcome = await ProviderChain([Answering("void", None)], sleep=no_sleep).send(SMS)  # type: ignore[list-item]
+    outcome = await ProviderChain([Answering("void", None)], sleep=no_sleep).send(SMS)
 
     assert outcome.status == "technical-failure"
     assert outcome.detail == "void: returned NoneType, not a ProviderReceipt"
@@ -66,7 +66,7 @@ async def test_an_unknown_receipt_status_fails_over() -> None:
     odd = Answering("odd", ProviderReceipt(provider="odd", status="ok"))  # type: ignore[arg-type]
     backup = good()
 
-    outcome = await ProviderChain([odd, backup], sleep=no_sleep).send(SMS)  # type: ignore[list-item]
+    outcome = await ProviderChain([odd, backup], sleep=no_sleep).send(SMS)
 
     assert (outcome.status, outcome.provider) == ("delivered", "good")
     assert outcome.errors == ["odd: unknown receipt status 'ok'"]

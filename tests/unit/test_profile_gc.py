@@ -34,7 +34,7 @@ P = '<p style="Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; color: #0
         ("+8613800138000", "+8613800138000", True),
     ],
 )
-def test_numbers_are_north_american_first(raw, normalised, international) -> None:
+def test_numbers_are_north_american_first(raw: str, normalised: str, international: bool) -> None:
     phone = PHONES.parse(raw)
     assert (phone.normalised, phone.international) == (normalised, international)
 
@@ -48,7 +48,7 @@ def test_numbers_are_north_american_first(raw, normalised, international) -> Non
         ("613;2532222", PhoneErrorCode.NOT_VALID_NUMBER),
     ],
 )
-def test_gc_phone_errors(raw, code) -> None:
+def test_gc_phone_errors(raw: str, code: PhoneErrorCode) -> None:
     with pytest.raises(InvalidPhoneNumber) as caught:
         PHONES.parse(raw)
     assert caught.value.code is code
