@@ -46,6 +46,16 @@ class FakeClock:
         self.moment += timedelta(seconds=seconds)
 
 
+class Changes:
+    """An on_change listener that records which services it was told about."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __call__(self, service_id: str) -> None:
+        self.seen.append(service_id)
+
+
 @dataclass
 class FakeDirectoryStore(DirectoryStore):
     """DirectoryStore in dictionaries."""

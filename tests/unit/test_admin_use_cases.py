@@ -16,17 +16,9 @@ from simulator.domain.models import Service
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.service_admin import ServiceAdmin
-from tests.unit.fakes import FakeClock, FakeDirectoryStore
+from tests.unit.fakes import Changes, FakeClock, FakeDirectoryStore
 
 SERVICE_ID = "d6aa2c68-a2d9-4437-ab19-3ae8eb202553"
-
-
-class Changes:
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def __call__(self, service_id: str) -> None:
-        self.seen.append(service_id)
 
 
 def key_manager(
