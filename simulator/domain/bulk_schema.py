@@ -15,11 +15,7 @@ from typing import Any
 
 from jsonschema import Draft7Validator, FormatChecker
 
-from simulator.domain.schemas import (
-    ScheduleTexts,
-    _messages,  # the one place Notify's message rules live
-    parse_scheduled_for,
-)
+from simulator.domain.schemas import ScheduleTexts, parse_scheduled_for, schema_error_messages
 
 __all__ = ["BulkSchema"]
 
@@ -59,7 +55,7 @@ class BulkSchema:
 
     def validate(self, body: object) -> list[str]:
         """Every message, in jsonschema's order; [] when valid. Falsy JSON counts as {}."""
-        return _messages(self._validator.iter_errors(body or {}))
+        return schema_error_messages(self._validator.iter_errors(body or {}))
 
     def _check_schedule(self, instance: object) -> bool:
         if not isinstance(instance, str):

@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft7Validator, FormatChecker
 
-from simulator.domain.schemas import _messages  # the one place Notify's message rules live
+from simulator.domain.schemas import schema_error_messages
 from simulator.domain.sms import EXTENDED_GSM_CHARACTERS, WELSH_NON_GSM_CHARACTERS, sanitise_sms
 from simulator.domain.template_categories import TemplateCategory
 from simulator.domain.templating import PLACEHOLDER_RE
@@ -104,10 +104,10 @@ class ManageTemplateSchema:
 
     def validate_post(self, body: object) -> list[str]:
         """Every message, in jsonschema's order; [] when valid. Falsy JSON counts as {}."""
-        return _messages(self._post.iter_errors(body or {}))
+        return schema_error_messages(self._post.iter_errors(body or {}))
 
     def validate_patch(self, body: object) -> list[str]:
-        return _messages(self._patch.iter_errors(body or {}))
+        return schema_error_messages(self._patch.iter_errors(body or {}))
 
 
 def category_failure(

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from jsonschema import Draft7Validator, FormatChecker
 
-from simulator.domain.schemas import _messages  # the one place Notify's message rules live
+from simulator.domain.schemas import schema_error_messages
 
 __all__ = [
     "Report",
@@ -139,7 +139,7 @@ class ReportSchema:
         self._post = Draft7Validator(_POST, format_checker=checker)
 
     def validate_post(self, body: object) -> list[str]:
-        return _messages(self._post.iter_errors(body))
+        return schema_error_messages(self._post.iter_errors(body))
 
 
 def report_csv(rows: Iterable[ReportRow], *, language: str, for_job: bool) -> str:

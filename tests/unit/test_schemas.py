@@ -19,9 +19,9 @@ from simulator.domain.schemas import (
     RequestSchemas,
     ScheduleTexts,
     SchemaError,
-    _surely_valid,
     validate_file_upload,
 )
+from simulator.domain.schemas.fast_path import surely_valid
 from simulator.domain.simulation import SimulationRules
 
 TEMPLATE_ID = "2ebe4da8-17be-49fe-b02f-dff2760261a0"
@@ -626,5 +626,5 @@ def test_fast_path_only_accepts_what_jsonschema_accepts(
 ) -> None:
     for name in ("_post_sms", "_post_email", "_get_notifications", "_get_templates", "_preview"):
         validator = getattr(schemas, name)
-        if _surely_valid(validator.schema, sample, validator.format_checker):
+        if surely_valid(validator.schema, sample, validator.format_checker):
             assert validator.is_valid(sample), (name, sample)
