@@ -19,6 +19,7 @@ import orjson
 import structlog
 from structlog.types import EventDict, Processor, WrappedLogger
 
+from simulator.log_console import ConsoleLine
 from simulator.log_redaction import redact_secrets
 
 __all__ = ["FOREIGN_RECORD_STEPS", "configure_logging"]
@@ -44,7 +45,7 @@ def configure_logging(log_format: str = "console", level: str = "info") -> None:
         # orjson: about 10 µs a line against 14 with the stdlib (one line per request)
         structlog.processors.JSONRenderer(serializer=_orjson_text)
         if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
+        else ConsoleLine()  # ConsoleRenderer(colors=False)'s line, at a fifth of its cost
     )
     numeric_level = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     shared: list[Processor] = [

@@ -12,6 +12,7 @@ response is ready. A client that goes away mid-request is an info line too, not 
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -51,14 +52,24 @@ async def request_log(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         response = await handler(request)
     except ConnectionResetError:
-        log.info("client_disconnected", **_common(request, started))
+        _write("client_disconnected", request, started)
         # nobody is left to read it; aiohttp drops it quietly on the closed transport
         return web.Response(status=400)
     except web.HTTPException as error:
-        log.info("request", status=error.status, **_common(request, started))
+        _write("request", request, started, error.status)
         raise
-    log.info("request", status=response.status, **_common(request, started))
+    _write("request", request, started, response.status)
     return response
+
+
+def _write(event: str, request: web.Request, started: float, status: int | None = None) -> None:
+    if not log.is_enabled_for(logging.INFO):  # SANDBOX_LOG_LEVEL above info: nothing to make
+        return
+    facts = _common(request, started)
+    if status is None:
+        log.info(event, **facts)
+    else:
+        log.info(event, status=status, **facts)
 
 
 def _common(request: web.Request, started: float) -> dict[str, Any]:

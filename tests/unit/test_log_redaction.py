@@ -18,6 +18,10 @@ KEY = "team-11111111-1111-4111-8111-111111111111-41111111-1111-4111-8111-1111111
         (f"key {KEY} shown", "41111111-1111-4111-8111-111111111112"),
         ("Authorization: Bearer an-admin-token-0123456789", "an-admin-token-0123456789"),
         ("Authorization: ApiKey-v1 gcntfy-key-abcdefghijklmnop", "gcntfy-key-abcdefghijklmnop"),
+        # whitespace other than a space: the cheap pre-checks must still see the bearer word
+        ("Authorization:\tBearer\tan-admin-token-0123456789", "an-admin-token-0123456789"),
+        ("Authorization: Bearer\xa0an-admin-token-0123456789", "an-admin-token-0123456789"),
+        (f"{KEY.upper()}", "41111111-1111-4111-8111-111111111112".upper()),
     ],
 )
 def test_credentials_are_masked(text: str, secret: str) -> None:
