@@ -10,13 +10,24 @@ refuses to build a fake that lacks one.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from simulator.domain.callbacks import CallbackRecord
 from simulator.domain.jobs import Job, JobStatus
-from simulator.domain.models import ApiKey, Notification, ReceivedText, Service, Template
+from simulator.domain.models import (
+    ApiKey,
+    KeyType,
+    Notification,
+    NotificationType,
+    ReceivedText,
+    Service,
+    Status,
+    Template,
+)
 from simulator.domain.ports import (
     DirectoryStore,
     FileStore,
@@ -44,6 +55,23 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.moment += timedelta(seconds=seconds)
+
+
+def a_notification(service_id: str, created_at: datetime, **fields: Any) -> Notification:
+    """A stored-looking text message; any field can be given."""
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "api_key_id": "key",
+        "key_type": KeyType.NORMAL,
+        "type": NotificationType.SMS,
+        "status": Status.CREATED,
+        "to": "07700900465",
+        "normalised_to": "447700900465",
+        "template_id": "template",
+        "template_version": 1,
+        "body": "Hi",
+    }
+    return Notification(service_id=service_id, created_at=created_at, **(values | fields))
 
 
 class Changes:

@@ -15,7 +15,6 @@ from simulator.domain.messages_gc import GC_STATUS_DESCRIPTIONS
 from simulator.domain.models import (
     KeyType,
     Notification,
-    NotificationType,
     ReceivedText,
     Service,
     Status,
@@ -24,7 +23,7 @@ from simulator.domain.ports import Transition
 from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
-from tests.unit.fakes import Changes, FakeClock, FakeDirectoryStore
+from tests.unit.fakes import Changes, FakeClock, FakeDirectoryStore, a_notification
 from tests.unit.send_kit import profile_named
 
 SERVICE_ID = "9e1a3c5e-7a9c-4e1a-8c3e-5a7c9e1a3c5e"
@@ -46,19 +45,14 @@ def planner(store: FakeDirectoryStore, *, gc: bool = False) -> CallbackPlanner:
 
 
 def notification(clock: FakeClock, to: str = "07700900465") -> Notification:
-    return Notification(
-        id="5d7f9b1d-3f5b-4d7f-9b1d-3f5b7d9f1b3d",
-        service_id=SERVICE_ID,
-        api_key_id="k",
+    return a_notification(
+        SERVICE_ID,
+        clock.now(),
         key_type=KeyType.TEST,
-        type=NotificationType.SMS,
         status=Status.SENDING,
         to=to,
         normalised_to=to,
-        template_id="t",
         template_version=4,
-        created_at=clock.now(),
-        body="Hi",
         reference="ref-9",
     )
 

@@ -28,7 +28,7 @@ from simulator.domain.models import (
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.principal import Principal
 from simulator.gateway.reads import ReadService
-from tests.unit.fakes import FakeClock, FakeDirectoryStore, FakeNotificationStore
+from tests.unit.fakes import FakeClock, FakeDirectoryStore, FakeNotificationStore, a_notification
 
 SERVICE_ID = "6b8d0f2a-4c6e-4a8c-9e0a-2c4e6a8c0e2a"
 OTHER_ID = "7c9e1a3b-5d7f-4b9d-8f1b-3d5f7b9d1f3b"
@@ -62,19 +62,12 @@ class Reads:
         status: Status = Status.DELIVERED,
         service_id: str = SERVICE_ID,
     ) -> Notification:
-        n = Notification(
+        n = a_notification(
+            service_id,
+            self.clock.now() - age,
             id=f"n{len(self.store.notifications)}",
-            service_id=service_id,
-            api_key_id=f"{key_type}-key",
             key_type=key_type,
-            type=NotificationType.SMS,
             status=status,
-            to="07700900465",
-            normalised_to="447700900465",
-            template_id="t",
-            template_version=1,
-            created_at=self.clock.now() - age,
-            body="Hi",
         )
         self.store.notifications[n.id] = n
         return n
