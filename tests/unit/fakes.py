@@ -436,10 +436,15 @@ class FakeFileStore(FileStore):
 
 @dataclass
 class FakeJobStore(JobStore):
+    """JobStore in dictionaries; ``fail_adds`` makes storing a job raise, as a lost database."""
+
     jobs: dict[str, Job] = field(default_factory=dict)
     created: dict[str, list[Notification]] = field(default_factory=dict)
+    fail_adds: BaseException | None = None
 
     async def add_job(self, job: Job) -> None:
+        if self.fail_adds is not None:
+            raise self.fail_adds
         self.jobs[job.id] = job
 
     async def get_job(self, service_id: str, job_id: str) -> Job | None:
