@@ -13,10 +13,10 @@ import structlog
 from aiohttp import web
 
 from simulator.api.gc_routes import gc_v2_routes
-from simulator.api.keys import CONFIG_KEY, GATEWAY_KEY, WORKER_KEY, Gateway
+from simulator.api.keys import ADMIN_KEY, CONFIG_KEY, GATEWAY_KEY, WORKER_KEY, AdminGateway, Gateway
 from simulator.api.middleware import edge, response_headers
 from simulator.api.openapi import openapi_routes
-from simulator.api.openapi_live import openapi_live_routes
+from simulator.api.openapi_live import mount_live_documents
 from simulator.api.request_log import request_log
 from simulator.api.routes import setup_routes
 from simulator.bulk_wiring import wire_bulk, wire_bulk_reads
@@ -51,6 +51,7 @@ from simulator.fixtures import (
 from simulator.gateway.auth import Authenticator
 from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.callback_planner import CallbackPlanner
+from simulator.gateway.clock_control import ClockControl
 from simulator.gateway.day_counters import DayCounters
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
@@ -116,12 +117,12 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     app.on_response_prepare.append(
         response_headers(strict=config.strict, admin_origins=config.admin_cors_origins)
     )
-    app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock()))
     # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}
     app.router.add_routes(gc_v2_routes(profile))
-    setup_routes(app)
+    admin = setup_routes(app)
+    app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock(), admin))
     setup_dashboard(app, profile.name)
-    app.router.add_routes(openapi_live_routes())
+    mount_live_documents(app)
     if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
         app.router.add_routes(openapi_routes(profile.openapi_specs))
     return app
@@ -215,7 +216,7 @@ class _Background:
 
 
 def _gateway_ctx(
-    clock: SandboxClock,
+    clock: SandboxClock, admin: web.Application
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG_KEY]
@@ -231,7 +232,7 @@ def _gateway_ctx(
         limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock, profile)
-            gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
+            gateway, admin_gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
             gateway.receipts = receipt_rules(factories)
             counters = DayCounters(
                 store=store, limiter=limiter, key_usage=gateway.key_usage, clock=clock
@@ -239,8 +240,9 @@ def _gateway_ctx(
             await counters.restore_allowances()
             await counters.restore_snapshots()
             for rule in app[FIXTURES_KEY].faults:
-                gateway.faults.add(parse_fault_rule(rule))
+                admin_gateway.faults.add(parse_fault_rule(rule))
             app[GATEWAY_KEY] = gateway
+            admin[ADMIN_KEY] = admin_gateway
             app[WORKER_KEY] = worker
             worker.start()
             if gateway.jobs is not None:
@@ -292,7 +294,7 @@ def _wire(
     storage: Storage,
     chains: dict[str, ProviderChain],
     limiter: Limiter,
-) -> tuple[Gateway, DeliveryWorker]:
+) -> tuple[Gateway, AdminGateway, DeliveryWorker]:
     store = storage.store
     directory = ServiceDirectory(store)
     admin_token = config.admin_token or kept_admin_token(config.data_dir)
@@ -456,13 +458,9 @@ def _wire(
         service_admin=service_admin,
         key_limits=KeyLimits(limiter, clock),
         limiter=limiter,
-        callbacks=planner,
         callback_sender=callback_sender,
         callback_health=callback_health,
-        callback_store=storage.callbacks,
-        inspection=storage.inspection,
         events=events,
-        faults=faults,
         letters=letters,
         documents=documents,
         admin_token=admin_token,
@@ -483,6 +481,7 @@ def _wire(
             inspection=storage.inspection,
             directory=directory,
             clock=clock,
+            changes=events,
             language_blocks=profile.language_blocks,
         ),
     )
@@ -517,20 +516,36 @@ def _wire(
             not_found=gateway.reads.not_found,
             page_size=profile.api_page_size,
         )
-    gateway.on_clock_moved = _on_clock_moved(gateway, worker, clock)
-    return gateway, worker
+    admin = AdminGateway(
+        admin_token=admin_token,
+        messages=profile.messages,
+        clock=ClockControl(clock, _on_clock_moved(gateway, worker, clock)),
+        service_admin=service_admin,
+        key_manager=key_manager,
+        key_usage=key_usage,
+        usage=gateway.usage,
+        service_callbacks=gateway.service_callbacks,
+        callback_health=callback_health,
+        faults=faults,
+        message_log=gateway.message_log,
+        documents=documents,
+    )
+    return gateway, admin, worker
 
 
 def _on_clock_moved(
     gateway: Gateway, worker: DeliveryWorker, clock: SandboxClock
 ) -> Callable[[], None]:
-    """Timelines and scheduled jobs due under the moved clock run now."""
+    """Cached entries re-read; timelines, scheduled jobs and callback retries due under the
+    moved clock run now rather than at their next poll."""
     jobs = gateway.jobs
 
     def moved() -> None:
+        gateway.directory.invalidate()
         worker.notify_due(clock.now())
         if jobs is not None:
             jobs.notify()
+        gateway.callback_sender.notify_due()
 
     return moved
 

@@ -42,7 +42,7 @@ async def read_body(request: web.Request, limit: int | None = None) -> bytes:
     if declared is not None and declared > request.client_max_size:
         # refused from the header alone: a 100 MB body is never read
         raise NotifyError("Request entity too large", status_code=413)
-    seconds = request.app[CONFIG_KEY].body_timeout_seconds
+    seconds = request.config_dict[CONFIG_KEY].body_timeout_seconds
     try:
         async with asyncio.timeout(seconds):
             if limit is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -13,15 +13,16 @@ from simulator.delivery.job_runner import JobRunner
 from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
+from simulator.domain.messages import Messages
 from simulator.domain.outbound import ReceiptRules
-from simulator.domain.ports import CallbackStore, InspectionView, Limiter, RateDecision, Store
+from simulator.domain.ports import Limiter, RateDecision, Store
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
 from simulator.gateway.bulk import BulkService
 from simulator.gateway.bulk_reads import BulkReads
 from simulator.gateway.callback_health import CallbackHealth
-from simulator.gateway.callback_planner import CallbackPlanner
+from simulator.gateway.clock_control import ClockControl
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
 from simulator.gateway.key_admin import KeyManager
@@ -41,12 +42,14 @@ from simulator.gateway.template_management import TemplateManagement
 from simulator.gateway.usage_report import UsageReport
 
 __all__ = [
+    "ADMIN_KEY",
     "CONFIG_KEY",
     "GATEWAY_KEY",
     "PRINCIPAL_KEY",
     "RATE_KEY",
     "TRACE_KEY",
     "WORKER_KEY",
+    "AdminGateway",
     "Gateway",
 ]
 
@@ -68,13 +71,9 @@ class Gateway:
     service_admin: ServiceAdmin
     key_limits: KeyLimits
     limiter: Limiter
-    callbacks: CallbackPlanner
     callback_sender: CallbackSender
     callback_health: CallbackHealth
-    callback_store: CallbackStore
-    inspection: InspectionView
     events: ChangeFeed
-    faults: FaultBook
     admin_token: str
     team_access: TeamAccess
     message_log: MessageLog
@@ -94,13 +93,32 @@ class Gateway:
     reports: ReportService | None = None  # /v2/reports
     # kept files behind send-a-file links (api/document_download.py)
     documents: DocumentLinks | None = None
-    # wakes the worker so timelines due under the moved clock run now
-    on_clock_moved: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True, slots=True)
+class AdminGateway:
+    """What the /sandbox/v1 admin sub-application calls (api/admin_app.py), and no more."""
+
+    admin_token: str  # the one bearer token its middleware accepts
+    messages: Messages
+    clock: ClockControl
+    service_admin: ServiceAdmin
+    key_manager: KeyManager
+    key_usage: KeyUsage
+    usage: UsageReport
+    service_callbacks: ServiceCallbacks
+    callback_health: CallbackHealth
+    faults: FaultBook
+    message_log: MessageLog
+    # kept files behind a message (sandbox_files.py); None where nothing keeps files
+    documents: DocumentLinks | None
 
 
 CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)
 WORKER_KEY = web.AppKey("WORKER_KEY", DeliveryWorker)
 GATEWAY_KEY = web.AppKey("GATEWAY_KEY", Gateway)
+# on the /sandbox/v1 sub-application only
+ADMIN_KEY = web.AppKey("ADMIN_KEY", AdminGateway)
 # request-scoped: set by the v2 auth step and the outermost middleware
 PRINCIPAL_KEY = web.RequestKey("PRINCIPAL_KEY", Principal)
 RATE_KEY = web.RequestKey("RATE_KEY", RateDecision)

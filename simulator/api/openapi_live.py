@@ -19,11 +19,12 @@ from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
 from simulator.domain.letter_schemas import letter_body_schema
 
-__all__ = ["DOCUMENT_PATHS", "live_document", "openapi_live_routes"]
+__all__ = ["DOCUMENT_PATHS", "live_document", "mount_live_documents"]
 
+_DOCUMENTS_PREFIX = "/sandbox/v1/openapi"
 DOCUMENT_PATHS = {
-    "v2": "/sandbox/v1/openapi/v2.json",
-    "sandbox": "/sandbox/v1/openapi/sandbox.json",
+    "v2": _DOCUMENTS_PREFIX + "/v2.json",
+    "sandbox": _DOCUMENTS_PREFIX + "/sandbox.json",
 }
 _PREFIX = {"v2": "/v2/", "sandbox": "/sandbox/v1/"}
 _METHODS = ("get", "post", "put", "patch", "delete")
@@ -140,21 +141,28 @@ def live_document(
     }
 
 
-def openapi_live_routes() -> list[web.RouteDef]:
+def mount_live_documents(app: web.Application) -> None:
+    """The documents of `app`'s routes, in a sub-application of their own: public, unlike
+    the admin API beside them, and still answering a wrong method with a 405."""
+
     async def v2(request: web.Request) -> web.Response:
-        gateway = request.app[GATEWAY_KEY]
+        gateway = app[GATEWAY_KEY]
         title = f"Notify Sandbox /v2 ({gateway.profile.name} profile)"
         bodies: dict[str, Mapping[str, Any]] = dict(gateway.schemas.post_bodies())
         if gateway.letters is not None:
             bodies["/v2/notifications/letter"] = letter_body_schema()
         if gateway.bulk is not None:
             bodies["/v2/notifications/bulk"] = gateway.bulk.body_schema()
-        return json_response(live_document(request.app, "v2", title=title, bodies=bodies))
+        return json_response(live_document(app, "v2", title=title, bodies=bodies))
 
     async def sandbox(request: web.Request) -> web.Response:
-        return json_response(live_document(request.app, "sandbox", title="Notify Sandbox admin"))
+        return json_response(live_document(app, "sandbox", title="Notify Sandbox admin"))
 
-    return [
-        web.get(DOCUMENT_PATHS["v2"], v2, allow_head=False),
-        web.get(DOCUMENT_PATHS["sandbox"], sandbox, allow_head=False),
-    ]
+    documents = web.Application()
+    documents.router.add_routes(
+        [
+            web.get("/v2.json", v2, allow_head=False),
+            web.get("/sandbox.json", sandbox, allow_head=False),
+        ]
+    )
+    app.add_subapp(_DOCUMENTS_PREFIX, documents)

@@ -52,8 +52,8 @@ def _bad_signature() -> AuthError:
 
 
 async def post_twilio_status(request: web.Request) -> web.Response:
-    gateway = request.app[GATEWAY_KEY]
-    providers = [p for p in request.app[CONFIG_KEY].providers if p.kind == "twilio"]
+    gateway = request.config_dict[GATEWAY_KEY]
+    providers = [p for p in request.config_dict[CONFIG_KEY].providers if p.kind == "twilio"]
     if not providers:
         raise gateway.profile.messages.no_result_error()
     if not request.headers.get("X-Twilio-Signature"):
@@ -131,7 +131,7 @@ def _signed_by(
     if not isinstance(token, str) or not token or not given:
         return False
     params = [(k, v) for k, v in form.items() if isinstance(v, str)]
-    placeholder = request.app[GATEWAY_KEY].receipts["twilio"].reference_placeholder
+    placeholder = request.config_dict[GATEWAY_KEY].receipts["twilio"].reference_placeholder
     for url in _candidate_urls(request, provider.settings, nid, placeholder):
         expected = twilio_signature(token, url, params)
         if hmac.compare_digest(expected.encode(), given.encode()):

@@ -21,9 +21,10 @@ from simulator.api import (
     v2_received,
     v2_templates,
 )
+from simulator.api.admin_app import ADMIN_PREFIX, admin_app
 from simulator.api.document_download import document_routes
 
-__all__ = ["setup_routes"]
+__all__ = ["admin_routes", "setup_routes"]
 
 
 def _v2_routes() -> list[web.RouteDef]:
@@ -60,7 +61,9 @@ def _doubled_slash(route: web.RouteDef) -> web.RouteDef:
     return web.RouteDef(route.method, "/" + route.path, route.handler, route.kwargs)
 
 
-def setup_routes(app: web.Application) -> None:
+def setup_routes(app: web.Application) -> web.Application:
+    """Every route of `app`; returns the /sandbox/v1 admin sub-application mounted in it,
+    whose AdminGateway (ADMIN_KEY) the composition root sets at start-up."""
     v2 = _v2_routes()
     app.router.add_routes(
         [
@@ -71,79 +74,84 @@ def setup_routes(app: web.Application) -> None:
             *document_routes(),
             *v2,
             *(_doubled_slash(route) for route in v2),
-            web.get("/sandbox/v1/messages", sandbox_messages.get_messages, allow_head=False),
-            web.delete("/sandbox/v1/messages", sandbox_messages.delete_messages),
-            web.get(
-                "/sandbox/v1/messages/{notification_id}",
-                sandbox_messages.get_message,
-                allow_head=False,
-            ),
-            web.get(
-                "/sandbox/v1/messages/{notification_id}/files/{file_id}",
-                sandbox_files.get_message_file,
-                allow_head=False,
-            ),
-            web.get(
-                "/sandbox/v1/messages/{notification_id}/callbacks",
-                sandbox_callbacks.notification_callbacks,
-                allow_head=False,
-            ),
-            web.post("/sandbox/v1/receipts/twilio", provider_receipts.post_twilio_status),
-            web.get("/sandbox/v1/faults", sandbox_faults.get_faults, allow_head=False),
-            web.post("/sandbox/v1/faults", sandbox_faults.post_fault),
-            web.delete("/sandbox/v1/faults", sandbox_faults.clear_faults),
-            web.delete("/sandbox/v1/faults/{fault_id}", sandbox_faults.delete_fault),
-            web.get("/sandbox/v1/clock", sandbox_clock.get_clock, allow_head=False),
-            web.post("/sandbox/v1/clock", sandbox_clock.post_clock),
         ]
     )
-    _admin_routes(app)
+    admin = admin_app(admin_routes())
+    app.add_subapp(ADMIN_PREFIX, admin)
+    mount_receipts(app)
+    return admin
 
 
-def _admin_routes(app: web.Application) -> None:
-    service = "/sandbox/v1/services/{service_id}"
+def mount_receipts(app: web.Application) -> None:
+    """Receipts from providers that call back: public (the provider signs them), so not
+    under the admin middleware, and a sub-application so a wrong method is still a 405."""
+    receipts = web.Application()
+    receipts.router.add_routes([web.post("/twilio", provider_receipts.post_twilio_status)])
+    app.add_subapp(ADMIN_PREFIX + "/receipts", receipts)
+
+
+def admin_routes() -> list[web.RouteDef]:
+    """/sandbox/v1, relative to the admin sub-application (api/admin_app.py)."""
+    service = "/services/{service_id}"
     key = service + "/api-keys/{key_id}"
     template = service + "/templates/{template_id}"
     s, k = sandbox_services, sandbox_keys
-    app.router.add_routes(
-        [
-            web.get("/sandbox/v1/services", s.list_services, allow_head=False),
-            web.post("/sandbox/v1/services", s.create_service),
-            web.get(service, s.get_service, allow_head=False),
-            web.patch(service, s.update_service),
-            web.get(service + "/usage", sandbox_usage.get_usage, allow_head=False),
-            web.get(service + "/callbacks", sandbox_callbacks.get_callbacks, allow_head=False),
-            web.put(service + "/callbacks/{kind}", sandbox_callbacks.put_callback),
-            web.delete(service + "/callbacks/{kind}", sandbox_callbacks.delete_callback),
-            web.get(
-                service + "/callbacks/{kind}/health",
-                sandbox_callbacks.get_callback_health,
-                allow_head=False,
-            ),
-            web.post(
-                service + "/callbacks/{kind}/health-check", sandbox_callbacks.post_health_check
-            ),
-            web.post(
-                service + "/callbacks/{kind}/suspend", sandbox_callbacks.post_suspend_callback
-            ),
-            web.post(service + "/inbound-sms", sandbox_callbacks.post_inbound_sms),
-            web.get(service + "/team", s.list_team, allow_head=False),
-            web.post(service + "/team", s.add_team_member),
-            web.delete(service + "/team/{email_address}", s.remove_team_member),
-            web.put(service + "/team/{email_address}/password", s.set_team_password),
-            web.get(service + "/guest-list", s.list_guest_list, allow_head=False),
-            web.post(service + "/guest-list", s.add_guest),
-            web.delete(service + "/guest-list/{recipient}", s.remove_guest),
-            web.post(service + "/templates", s.create_template),
-            web.patch(template, s.update_template),
-            web.post(template + "/archive", s.archive_template),
-            web.get(service + "/api-keys", k.list_keys, allow_head=False),
-            web.post(service + "/api-keys", k.create_key),
-            web.get(key, k.get_key, allow_head=False),
-            web.patch(key, k.edit_key),
-            web.delete(key, k.delete_key),
-            web.post(key + "/revoke", k.revoke_key),
-            web.post(key + "/rotate", k.rotate_key),
-            web.get(key + "/activity", k.key_activity, allow_head=False),
-        ]
-    )
+    return [
+        web.get("/messages", sandbox_messages.get_messages, allow_head=False),
+        web.delete("/messages", sandbox_messages.delete_messages),
+        web.get(
+            "/messages/{notification_id}",
+            sandbox_messages.get_message,
+            allow_head=False,
+        ),
+        web.get(
+            "/messages/{notification_id}/files/{file_id}",
+            sandbox_files.get_message_file,
+            allow_head=False,
+        ),
+        web.get(
+            "/messages/{notification_id}/callbacks",
+            sandbox_callbacks.notification_callbacks,
+            allow_head=False,
+        ),
+        web.get("/faults", sandbox_faults.get_faults, allow_head=False),
+        web.post("/faults", sandbox_faults.post_fault),
+        web.delete("/faults", sandbox_faults.clear_faults),
+        web.delete("/faults/{fault_id}", sandbox_faults.delete_fault),
+        web.get("/clock", sandbox_clock.get_clock, allow_head=False),
+        web.post("/clock", sandbox_clock.post_clock),
+        web.get("/services", s.list_services, allow_head=False),
+        web.post("/services", s.create_service),
+        web.get(service, s.get_service, allow_head=False),
+        web.patch(service, s.update_service),
+        web.get(service + "/usage", sandbox_usage.get_usage, allow_head=False),
+        web.get(service + "/callbacks", sandbox_callbacks.get_callbacks, allow_head=False),
+        web.put(service + "/callbacks/{kind}", sandbox_callbacks.put_callback),
+        web.delete(service + "/callbacks/{kind}", sandbox_callbacks.delete_callback),
+        web.get(
+            service + "/callbacks/{kind}/health",
+            sandbox_callbacks.get_callback_health,
+            allow_head=False,
+        ),
+        web.post(service + "/callbacks/{kind}/health-check", sandbox_callbacks.post_health_check),
+        web.post(service + "/callbacks/{kind}/suspend", sandbox_callbacks.post_suspend_callback),
+        web.post(service + "/inbound-sms", sandbox_callbacks.post_inbound_sms),
+        web.get(service + "/team", s.list_team, allow_head=False),
+        web.post(service + "/team", s.add_team_member),
+        web.delete(service + "/team/{email_address}", s.remove_team_member),
+        web.put(service + "/team/{email_address}/password", s.set_team_password),
+        web.get(service + "/guest-list", s.list_guest_list, allow_head=False),
+        web.post(service + "/guest-list", s.add_guest),
+        web.delete(service + "/guest-list/{recipient}", s.remove_guest),
+        web.post(service + "/templates", s.create_template),
+        web.patch(template, s.update_template),
+        web.post(template + "/archive", s.archive_template),
+        web.get(service + "/api-keys", k.list_keys, allow_head=False),
+        web.post(service + "/api-keys", k.create_key),
+        web.get(key, k.get_key, allow_head=False),
+        web.patch(key, k.edit_key),
+        web.delete(key, k.delete_key),
+        web.post(key + "/revoke", k.revoke_key),
+        web.post(key + "/rotate", k.rotate_key),
+        web.get(key + "/activity", k.key_activity, allow_head=False),
+    ]

@@ -6,9 +6,8 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY
+from simulator.api.keys import ADMIN_KEY
 from simulator.api.presenters import format_time, received_text_body
 from simulator.api.sandbox_services import admin_body
 from simulator.domain.callback_health import SUSPENDED_AT, is_suspended
@@ -30,7 +29,7 @@ __all__ = [
 def _kind(request: web.Request) -> str:
     kind = request.match_info["kind"].replace("-", "_")
     if kind not in CALLBACK_KINDS:
-        raise request.app[GATEWAY_KEY].profile.messages.no_result_error()
+        raise request.app[ADMIN_KEY].messages.no_result_error()
     return kind
 
 
@@ -47,13 +46,12 @@ def _masked(settings: dict[str, str], *, suspendable: bool = False) -> dict[str,
 
 
 def _suspendable(request: web.Request, kind: str) -> bool:
-    rules = request.app[GATEWAY_KEY].callback_health.rules
+    rules = request.app[ADMIN_KEY].callback_health.rules
     return rules is not None and kind in rules.kinds
 
 
 async def get_callbacks(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     service = await gateway.service_admin.service(request.match_info["service_id"])
     return json_response(
         {
@@ -64,8 +62,7 @@ async def get_callbacks(request: web.Request) -> web.Response:
 
 
 async def put_callback(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     kind = _kind(request)
     body = await admin_body(request)
     service = await gateway.service_callbacks.set(
@@ -77,11 +74,10 @@ async def put_callback(request: web.Request) -> web.Response:
 
 async def post_suspend_callback(request: web.Request) -> web.Response:
     """GC's suspend-callback admin route: ``{"suspend_unsuspend": true|false}``."""
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     kind = _kind(request)
     if not _suspendable(request, kind):
-        raise gateway.profile.messages.no_result_error()
+        raise gateway.messages.no_result_error()
     body = await admin_body(request)
     suspend = body.get("suspend_unsuspend")
     if not isinstance(suspend, bool):
@@ -90,39 +86,33 @@ async def post_suspend_callback(request: web.Request) -> web.Response:
     await gateway.service_admin.service(service_id)
     updated = await gateway.callback_health.set_suspended(service_id, kind, suspend)
     if updated is None:
-        raise gateway.profile.messages.no_result_error()
+        raise gateway.messages.no_result_error()
     return json_response({kind: _masked(updated.callbacks[kind], suspendable=True)})
 
 
 async def post_health_check(request: web.Request) -> web.Response:
     """Send GC's health-check ping now and say how it went (GC's response-time test)."""
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
-    kind = _kind(request)
-    service = await gateway.service_admin.service(request.match_info["service_id"])
-    settings = service.callbacks.get(kind)
-    if settings is None:
-        raise gateway.profile.messages.no_result_error()
-    result = await gateway.callback_sender.check_health(
-        service.id, kind, settings["url"], settings["bearer_token"]
+    gateway = request.app[ADMIN_KEY]
+    result = await gateway.service_callbacks.check_health(
+        request.match_info["service_id"], _kind(request)
     )
+    if result is None:
+        raise gateway.messages.no_result_error()
     return json_response({"health_check": result})
 
 
 async def get_callback_health(request: web.Request) -> web.Response:
     """Suspension, recent failures and the last health check of one callback."""
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     kind = _kind(request)
     service = await gateway.service_admin.service(request.match_info["service_id"])
     if kind not in service.callbacks:
-        raise gateway.profile.messages.no_result_error()
+        raise gateway.messages.no_result_error()
     return json_response(gateway.callback_health.view(service, kind))
 
 
 async def delete_callback(request: web.Request) -> web.Response:
-    require_admin(request)
-    await request.app[GATEWAY_KEY].service_callbacks.remove(
+    await request.app[ADMIN_KEY].service_callbacks.remove(
         request.match_info["service_id"], _kind(request)
     )
     return web.Response(status=204)
@@ -130,9 +120,8 @@ async def delete_callback(request: web.Request) -> web.Response:
 
 async def post_inbound_sms(request: web.Request) -> web.Response:
     """Inject a text as if a phone had sent it to the service."""
-    require_admin(request)
     body = await admin_body(request)
-    text = await request.app[GATEWAY_KEY].service_callbacks.inject_text(
+    text = await request.app[ADMIN_KEY].service_callbacks.inject_text(
         request.match_info["service_id"],
         body.get("user_number"),
         body.get("content"),
@@ -142,8 +131,7 @@ async def post_inbound_sms(request: web.Request) -> web.Response:
 
 
 async def notification_callbacks(request: web.Request) -> web.Response:
-    require_admin(request)
-    found = await request.app[GATEWAY_KEY].service_callbacks.sent_for(
+    found = await request.app[ADMIN_KEY].service_callbacks.sent_for(
         request.match_info["notification_id"]
     )
     for item in found:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY
+from simulator.api.keys import ADMIN_KEY
 from simulator.api.sandbox_services import admin_body
 from simulator.domain.faults import parse_fault_rule
 
@@ -14,26 +13,22 @@ __all__ = ["clear_faults", "delete_fault", "get_faults", "post_fault"]
 
 
 async def get_faults(request: web.Request) -> web.Response:
-    require_admin(request)
-    book = request.app[GATEWAY_KEY].faults
+    book = request.app[ADMIN_KEY].faults
     return json_response({"faults": [rule.as_dict() for rule in book.rules.values()]})
 
 
 async def post_fault(request: web.Request) -> web.Response:
-    require_admin(request)
     rule = parse_fault_rule(await admin_body(request))
-    request.app[GATEWAY_KEY].faults.add(rule)
+    request.app[ADMIN_KEY].faults.add(rule)
     return json_response({"data": rule.as_dict()}, status=201)
 
 
 async def delete_fault(request: web.Request) -> web.Response:
-    require_admin(request)
-    if not request.app[GATEWAY_KEY].faults.remove(request.match_info["fault_id"]):
-        raise request.app[GATEWAY_KEY].profile.messages.no_result_error()
+    if not request.app[ADMIN_KEY].faults.remove(request.match_info["fault_id"]):
+        raise request.app[ADMIN_KEY].messages.no_result_error()
     return web.Response(status=204)
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    require_admin(request)
-    request.app[GATEWAY_KEY].faults.clear()
+    request.app[ADMIN_KEY].faults.clear()
     return web.Response(status=204)

@@ -11,9 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
-from simulator.api.keys import GATEWAY_KEY, Gateway
+from simulator.api.keys import ADMIN_KEY
 from simulator.domain.ports import StoredFile
+from simulator.gateway.send_a_file import DocumentLinks
 
 __all__ = ["file_views", "get_message_file"]
 
@@ -22,8 +22,8 @@ def _url(notification_id: str, stored: StoredFile) -> str:
     return f"/sandbox/v1/messages/{notification_id}/files/{stored.id}"
 
 
-async def file_views(gateway: Gateway, notification_id: str) -> list[dict[str, Any]]:
-    if gateway.documents is None:
+async def file_views(documents: DocumentLinks | None, notification_id: str) -> list[dict[str, Any]]:
+    if documents is None:
         return []
     return [
         {
@@ -34,18 +34,17 @@ async def file_views(gateway: Gateway, notification_id: str) -> list[dict[str, A
             "size": len(stored.content),
             "url": _url(notification_id, stored),
         }
-        for stored in await gateway.documents.files_for(notification_id)
+        for stored in await documents.files_for(notification_id)
     ]
 
 
 async def get_message_file(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     notification_id = request.match_info["notification_id"]
     wanted = request.match_info["file_id"]
     files = await gateway.documents.files_for(notification_id) if gateway.documents else []
     stored = next((f for f in files if f.id == wanted), None)
     if stored is None:
-        raise gateway.profile.messages.no_result_error()
+        raise gateway.messages.no_result_error()
     mimetype = str(stored.meta.get("mimetype") or "application/pdf")
     return web.Response(body=stored.content, content_type=mimetype)

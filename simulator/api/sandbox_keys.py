@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
 from simulator.api.admin_views import key_view
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY, Gateway
+from simulator.api.keys import ADMIN_KEY, AdminGateway
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_services import admin_body
 from simulator.domain.admin_ranges import whole_number
@@ -25,7 +24,9 @@ __all__ = [
 ]
 
 
-def _view(gateway: Gateway, key: ApiKey, sends: dict[str, int] | None = None) -> dict[str, object]:
+def _view(
+    gateway: AdminGateway, key: ApiKey, sends: dict[str, int] | None = None
+) -> dict[str, object]:
     return key_view(
         key,
         gateway.clock.now(),
@@ -36,15 +37,13 @@ def _view(gateway: Gateway, key: ApiKey, sends: dict[str, int] | None = None) ->
 
 
 async def list_keys(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     keys = await gateway.key_manager.keys(request.match_info["service_id"])
     return json_response({"api_keys": [_view(gateway, k) for k in keys]})
 
 
 async def create_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     created = await gateway.key_manager.create(
         request.match_info["service_id"], await admin_body(request)
     )
@@ -54,8 +53,7 @@ async def create_key(request: web.Request) -> web.Response:
 
 
 async def get_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     key = await gateway.key_manager.key(
         request.match_info["service_id"], request.match_info["key_id"]
     )
@@ -64,8 +62,7 @@ async def get_key(request: web.Request) -> web.Response:
 
 
 async def edit_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     key = await gateway.key_manager.edit(
         request.match_info["service_id"], request.match_info["key_id"], await admin_body(request)
     )
@@ -73,8 +70,7 @@ async def edit_key(request: web.Request) -> web.Response:
 
 
 async def revoke_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     key = await gateway.key_manager.revoke(
         request.match_info["service_id"], request.match_info["key_id"]
     )
@@ -82,15 +78,13 @@ async def revoke_key(request: web.Request) -> web.Response:
 
 
 async def delete_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     await gateway.key_manager.delete(request.match_info["service_id"], request.match_info["key_id"])
     return web.Response(status=204)
 
 
 async def rotate_key(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     body = await admin_body(request)
     grace = whole_number("grace_seconds", body.get("grace_seconds", 0))
     created = await gateway.key_manager.rotate(
@@ -102,8 +96,7 @@ async def rotate_key(request: web.Request) -> web.Response:
 
 
 async def key_activity(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     key = await gateway.key_manager.key(
         request.match_info["service_id"], request.match_info["key_id"]
     )

@@ -7,14 +7,12 @@ scoped deletion so tests sharing a sandbox reset only their own data.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY
+from simulator.api.keys import ADMIN_KEY
 from simulator.api.presenters import format_time
 from simulator.api.sandbox_files import file_views
 from simulator.domain.errors import BadRequestError
@@ -34,41 +32,29 @@ _CHOICES = {
 
 
 async def get_messages(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
-    query = _query(request)
-    wait = _wait_seconds(request)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    while True:
-        found = await gateway.message_log.find(query)
-        remaining = deadline - loop.time()
-        if found or remaining <= 0:
-            break
-        await gateway.events.wait(min(remaining, 0.5))
+    gateway = request.app[ADMIN_KEY]
+    found = await gateway.message_log.find_waiting(_query(request), _wait_seconds(request))
     return json_response({"messages": [_view(row, None) for row in found]})
 
 
 async def get_message(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     row = await gateway.message_log.one(request.match_info["notification_id"])
     if row is None:
-        raise gateway.profile.messages.no_result_error()
+        raise gateway.messages.no_result_error()
     view = _view(row, await gateway.message_log.email_html(row))
-    view["files"] = await file_views(gateway, row.notification.id)
+    view["files"] = await file_views(gateway.documents, row.notification.id)
     return json_response({"data": view})
 
 
 async def delete_messages(request: web.Request) -> web.Response:
-    require_admin(request)
-    gateway = request.app[GATEWAY_KEY]
+    gateway = request.app[ADMIN_KEY]
     query = _query(request, for_delete=True)
-    deleted = await gateway.inspection.delete(query)
+    deleted = await gateway.message_log.delete(query)
     body: dict[str, int] = {"deleted": deleted}
     if set(request.query) <= {"service_id"}:
         # a whole-service (or whole-sandbox) reset clears its received texts as well
-        body["received_texts_deleted"] = await gateway.inspection.delete_received_texts(
+        body["received_texts_deleted"] = await gateway.message_log.delete_received_texts(
             query.service_id
         )
     return json_response(body)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api.admin_auth import require_admin
 from simulator.api.json_io import json_response
-from simulator.api.keys import GATEWAY_KEY
+from simulator.api.keys import ADMIN_KEY
 
 __all__ = ["get_usage"]
 
 
 async def get_usage(request: web.Request) -> web.Response:
-    require_admin(request)
-    report = request.app[GATEWAY_KEY].usage
+    report = request.app[ADMIN_KEY].usage
     return json_response(await report.today(request.match_info["service_id"]))

@@ -6,6 +6,7 @@ the sweeper deletes them.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from simulator.domain.clock import Clock
 from simulator.domain.models import KeyType, NotificationType, Status
 from simulator.domain.ports import InspectionQuery, InspectionRow, InspectionView
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.events import ChangeFeed
 
 __all__ = ["Activity", "MessageLog", "status_group"]
 
@@ -50,10 +52,12 @@ class MessageLog:
         inspection: InspectionView,
         directory: ServiceDirectory,
         clock: Clock,
+        changes: ChangeFeed,
         language_blocks: bool = False,
     ) -> None:
         self._inspection = inspection
         self._directory = directory
+        self._changes = changes
         self._clock = clock
         self._language_blocks = language_blocks
 
@@ -78,6 +82,26 @@ class MessageLog:
             if row_floor is None or row.notification.created_at >= row_floor:
                 kept.append(row)
         return kept
+
+    async def find_waiting(self, query: InspectionQuery, wait: float) -> list[InspectionRow]:
+        """`find`, long-polled: look again at each change until a row matches or `wait`
+        seconds have passed (a test's "wait for my message" without a sleep loop)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            found = await self.find(query)
+            remaining = deadline - loop.time()
+            if found or remaining <= 0:
+                return found
+            await self._changes.wait(min(remaining, 0.5))
+
+    async def delete(self, query: InspectionQuery) -> int:
+        """Scoped deletion, so tests sharing a sandbox reset only their own messages."""
+        return await self._inspection.delete(query)
+
+    async def delete_received_texts(self, service_id: str | None) -> int:
+        """A service's received texts (every service's, for None), as a reset clears them."""
+        return await self._inspection.delete_received_texts(service_id)
 
     async def one(
         self, notification_id: str, service_id: str | None = None

@@ -84,6 +84,16 @@ class ServiceCallbacks:
             self._sender.check_health_soon(service.id, kind, settings.url, settings.bearer_token)
         return saved
 
+    async def check_health(self, service_id: str, kind: str) -> dict[str, Any] | None:
+        """GC's health-check ping sent now, and how it went; None when no such callback."""
+        service = await self._admin.service(service_id)
+        settings = service.callbacks.get(kind)
+        if settings is None:
+            return None
+        return await self._sender.check_health(
+            service.id, kind, settings["url"], settings["bearer_token"]
+        )
+
     async def remove(self, service_id: str, kind: str) -> Service:
         kind = _kind(kind)
         service = await self._admin.service(service_id)
