@@ -56,6 +56,7 @@ from simulator.gateway.day_counters import DayCounters
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
 from simulator.gateway.fixture_merge import FixtureMemory, merge_service
+from simulator.gateway.health import SandboxHealth
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_events import KeyEventWriter
 from simulator.gateway.key_limits import KeyLimits
@@ -409,7 +410,14 @@ def _wire(
     gateway = Gateway(
         profile=profile,
         clock=clock,
-        store=store,
+        health=SandboxHealth(
+            profile=profile.name,
+            store=store,
+            limiter=limiter,
+            notifications_created=lambda: sender.created,
+            timeline_steps=lambda: worker.steps,
+            callbacks_delivered=lambda: callback_sender.sent,
+        ),
         directory=directory,
         authenticator=Authenticator(
             directory,
@@ -457,7 +465,6 @@ def _wire(
         ),
         service_admin=service_admin,
         key_limits=KeyLimits(limiter, clock),
-        limiter=limiter,
         callback_sender=callback_sender,
         callback_health=callback_health,
         events=events,

@@ -15,7 +15,7 @@ from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
 from simulator.domain.messages import Messages
 from simulator.domain.outbound import ReceiptRules
-from simulator.domain.ports import Limiter, RateDecision, Store
+from simulator.domain.ports import RateDecision
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
 from simulator.gateway.auth import Authenticator, Principal
@@ -25,6 +25,7 @@ from simulator.gateway.callback_health import CallbackHealth
 from simulator.gateway.clock_control import ClockControl
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.events import ChangeFeed
+from simulator.gateway.health import SandboxHealth
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
@@ -60,7 +61,7 @@ class Gateway:
 
     profile: Profile
     clock: SandboxClock
-    store: Store
+    health: SandboxHealth  # GET /_status and GET /metrics
     directory: ServiceDirectory
     authenticator: Authenticator
     sender: SendService
@@ -70,7 +71,6 @@ class Gateway:
     key_manager: KeyManager
     service_admin: ServiceAdmin
     key_limits: KeyLimits
-    limiter: Limiter
     callback_sender: CallbackSender
     callback_health: CallbackHealth
     events: ChangeFeed

@@ -15,46 +15,43 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from simulator.api.keys import GATEWAY_KEY, WORKER_KEY, Gateway
-from simulator.delivery.worker import DeliveryWorker
+from simulator.api.keys import GATEWAY_KEY
+from simulator.gateway.health import SandboxHealth
 
 __all__ = ["get_metrics"]
 
 
 class _SandboxCollector(Collector):
-    def __init__(self, gateway: Gateway, worker: DeliveryWorker) -> None:
-        self._gateway = gateway
-        self._worker = worker
+    def __init__(self, health: SandboxHealth) -> None:
+        self._health = health
 
     def collect(self) -> Iterator[Metric]:
-        gateway = self._gateway
+        counted = self._health.counters()
         for name, documentation, value in (
-            ("notifications_created", "Notifications accepted", gateway.sender.created),
-            ("timeline_steps", "Timeline steps the worker applied", self._worker.steps),
-            ("callbacks_delivered", "Callbacks delivered", gateway.callback_sender.sent),
+            ("notifications_created", "Notifications accepted", counted.notifications_created),
+            ("timeline_steps", "Timeline steps the worker applied", counted.timeline_steps),
+            ("callbacks_delivered", "Callbacks delivered", counted.callbacks_delivered),
             (
                 "limiter_unavailable",
                 "Sends refused or let through because the shared limiter was unreachable",
-                gateway.limiter.unavailable_count,
+                counted.limiter_unavailable,
             ),
         ):
             yield CounterMetricFamily(f"notify_sandbox_{name}", documentation, value=value)
-        store = gateway.store
-        backend = store.backend
         for name, documentation, value in (
-            ("store_commits", "Storage transactions committed", store.commits),
-            ("store_writes", "Storage writes made durable", store.writes),
+            ("store_commits", "Storage transactions committed", counted.store_commits),
+            ("store_writes", "Storage writes made durable", counted.store_writes),
         ):
             family = CounterMetricFamily(
                 f"notify_sandbox_{name}", documentation, labels=["backend"]
             )
-            family.add_metric([backend], value)
+            family.add_metric([counted.store_backend], value)
             yield family
 
 
 def _registry(request: web.Request) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_SandboxCollector(request.app[GATEWAY_KEY], request.app[WORKER_KEY]))
+    registry.register(_SandboxCollector(request.app[GATEWAY_KEY].health))
     return registry
 
 

@@ -14,13 +14,13 @@ __all__ = ["get_status"]
 async def get_status(request: web.Request) -> web.Response:
     if request.query.get("simple"):
         return json_response({"status": "ok"})
-    gateway = request.app[GATEWAY_KEY]
+    status = request.app[GATEWAY_KEY].health.status()
     return json_response(
         {
             "status": "ok",
             "app_version": __version__,
-            "profile": gateway.profile.name,
-            "db_version": gateway.store.schema_version,
-            "limits_backend": type(gateway.limiter).__name__.removesuffix("Limiter").lower(),
+            "profile": status.profile,
+            "db_version": status.db_version,
+            "limits_backend": status.limits_backend,
         }
     )

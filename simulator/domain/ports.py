@@ -345,6 +345,11 @@ class Reservation:
 
 
 class Limiter(Protocol):
+    @property
+    def backend(self) -> str:
+        """ "memory" or "redis": where the counters are kept (GET /_status says)."""
+        ...
+
     # sends decided without the shared counters because they were unreachable
     @property
     def unavailable_count(self) -> int: ...

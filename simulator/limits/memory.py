@@ -22,6 +22,7 @@ class _Bucket:
 
 
 class InMemoryLimiter:
+    backend = "memory"
     # nothing shared to be unreachable
     unavailable_count = 0
 

@@ -77,6 +77,8 @@ _POOL_SIZE = 50
 
 
 class RedisLimiter:
+    backend = "redis"
+
     def __init__(
         self, url: str, *, fail_closed: bool = False, prefix: str = "notify-sandbox"
     ) -> None:

@@ -355,6 +355,10 @@ class FakeLimiter(Limiter):
     released: list[Reservation] = field(default_factory=list)
 
     @property
+    def backend(self) -> str:
+        return "fake"
+
+    @property
     def unavailable_count(self) -> int:
         return 0  # the counters are in memory: never unreachable
 
