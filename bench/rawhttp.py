@@ -9,6 +9,7 @@ fresh JWT) and reads Content-Length or chunked responses, nothing more.
 from __future__ import annotations
 
 import asyncio
+from typing import cast
 
 __all__ = ["RawConnection", "parse_response"]
 
@@ -70,7 +71,8 @@ class _Protocol(asyncio.Protocol):
         self.closed = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        # uvloop's transports are not asyncio.Transport subclasses: duck-typed
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data

@@ -61,9 +61,14 @@ class _Refuse(asyncio.Protocol):
 
 class CappedSockSite(web.SockSite):
     def __init__(
-        self, runner: web.AppRunner, sock: socket.socket, *, max_connections: int, **kwargs: float
+        self,
+        runner: web.AppRunner,
+        sock: socket.socket,
+        *,
+        max_connections: int,
+        shutdown_timeout: float = 60.0,
     ) -> None:
-        super().__init__(runner, sock, **kwargs)  # type: ignore[arg-type]
+        super().__init__(runner, sock, shutdown_timeout=shutdown_timeout)
         self._max_connections = max_connections
 
     async def start(self) -> None:

@@ -18,7 +18,7 @@ from simulator.domain import email_render, sms
 from simulator.domain.clock import Clock
 from simulator.domain.masking import mask_recipient
 from simulator.domain.models import Notification, NotificationType, Service, Status, Template
-from simulator.domain.outbound import OutboundEmail, OutboundSms
+from simulator.domain.outbound import OutboundEmail, OutboundSms, is_receipt_status
 from simulator.domain.ports import MessageRecord, NotificationStore, Transition
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.directory import ServiceDirectory
@@ -98,9 +98,11 @@ class ProviderLane:
             return await self._chains[n.type.value].send(message)
         # an injected fault decides the outcome; no provider is called
         detail = n.status_detail or "fault injected"
-        if n.planned_status is Status.TECHNICAL_FAILURE:
+        status = n.planned_status.value
+        # a planned status is one a provider could report (a fault's, or the networks' block)
+        if status == "technical-failure" or not is_receipt_status(status):
             return DispatchOutcome("technical-failure", None, None, 0, [detail], detail)
-        return DispatchOutcome(n.planned_status.value, "fault-injection", None, 0, [], detail)  # type: ignore[arg-type]
+        return DispatchOutcome(status, "fault-injection", None, 0, [], detail)
 
     def _render(
         self, n: Notification, service: Service, template: Template

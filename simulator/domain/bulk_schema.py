@@ -41,14 +41,15 @@ class BulkSchema:
         checker = FormatChecker(formats=())
         checker.checks("validate_uuid", raises=ValueError)(_check_uuid)
         checker.checks("datetime_within_window", raises=_Refused)(self._check_schedule)
-        self._validator = Draft7Validator(_schema(max_rows), format_checker=checker)
+        self._schema = _schema(max_rows)
+        self._validator = Draft7Validator(self._schema, format_checker=checker)
 
     def document(self) -> dict[str, Any]:
         """The body as the OpenAPI document shows it: the schema, and exactly one of rows
         or csv (a check the server makes after the schema)."""
         return {
             "allOf": [
-                dict(self._validator.schema),  # type: ignore[arg-type]
+                dict(self._schema),
                 {"oneOf": [{"required": ["rows"]}, {"required": ["csv"]}]},
             ]
         }

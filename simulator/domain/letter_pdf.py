@@ -53,6 +53,15 @@ class LetterContent:
     body: str  # the filled template, Notify's letter markdown
 
 
+def _list_item(line: str) -> tuple[str, str] | None:
+    """A list line's marker and text ("3." or "-"), or None for a plain line."""
+    numbered = _NUMBERED.match(line)
+    if numbered:
+        return f"{numbered.group(1)}.", numbered.group(2)
+    bullet = _BULLET.match(line)
+    return ("-", bullet.group(1)) if bullet else None
+
+
 def _latin1(text: str) -> str:
     out = []
     for char in text:
@@ -104,15 +113,14 @@ def _write_block(pdf: _Letter, lines: list[str], width: float) -> None:
         return
     pdf.set_font("Helvetica", size=12.5)
     for line in lines:
-        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
-        if bullet or numbered:
-            marker = f"{numbered.group(1)}." if numbered else "-"
-            text = numbered.group(2) if numbered else bullet.group(1)  # type: ignore[union-attr]
-            pdf.set_x(pdf.l_margin + 5)
-            pdf.cell(6, line_height, marker)
-            pdf.multi_cell(width - 11, line_height, _latin1(_inline(text)))
-        else:
+        item = _list_item(line)
+        if item is None:
             pdf.multi_cell(width, line_height, _latin1(_inline(line)))
+            continue
+        marker, text = item
+        pdf.set_x(pdf.l_margin + 5)
+        pdf.cell(6, line_height, marker)
+        pdf.multi_cell(width - 11, line_height, _latin1(_inline(text)))
     pdf.ln(line_height)
 
 

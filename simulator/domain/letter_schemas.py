@@ -36,11 +36,8 @@ def _check_postage(instance: object) -> bool:
     return True
 
 
-@cache
-def _validators(reference_max_length: int | None) -> tuple[Draft7Validator, Draft7Validator]:
-    checker = FormatChecker(formats=())
-    checker.checks("validate_uuid", raises=ValueError)(_check_uuid)
-    checker.checks("postage", raises=_PostageFailure)(_check_postage)
+def _schemas(reference_max_length: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(templated, precompiled) letter bodies."""
     reference: dict[str, Any] = {"type": "string"}
     if reference_max_length is not None:
         reference["maxLength"] = reference_max_length
@@ -68,6 +65,15 @@ def _validators(reference_max_length: int | None) -> tuple[Draft7Validator, Draf
         "required": ["reference", "content"],
         "additionalProperties": False,
     }
+    return templated, precompiled
+
+
+@cache
+def _validators(reference_max_length: int | None) -> tuple[Draft7Validator, Draft7Validator]:
+    checker = FormatChecker(formats=())
+    checker.checks("validate_uuid", raises=ValueError)(_check_uuid)
+    checker.checks("postage", raises=_PostageFailure)(_check_postage)
+    templated, precompiled = _schemas(reference_max_length)
     return (
         Draft7Validator(templated, format_checker=checker),
         Draft7Validator(precompiled, format_checker=checker),
@@ -76,7 +82,7 @@ def _validators(reference_max_length: int | None) -> tuple[Draft7Validator, Draf
 
 def letter_body_schema(reference_max_length: int | None = 1000) -> dict[str, Any]:
     """The templated letter body, for the OpenAPI document."""
-    return dict(_validators(reference_max_length)[0].schema)  # type: ignore[arg-type]
+    return _schemas(reference_max_length)[0]
 
 
 def validate_post_letter(body: object, reference_max_length: int | None = 1000) -> list[str]:

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, Literal, Protocol, TypeAlias, get_args, runtime_checkable
+from typing import (
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    TypeAlias,
+    TypeGuard,
+    get_args,
+    runtime_checkable,
+)
 
 __all__ = [
     "PROVIDER_ENTRY_POINT_GROUP",
@@ -27,6 +36,7 @@ __all__ = [
     "ReceiptRules",
     "ReceiptStatus",
     "SmsProvider",
+    "is_receipt_status",
 ]
 
 PROVIDER_ENTRY_POINT_GROUP: Final = "notify_sandbox.providers"
@@ -111,6 +121,15 @@ Every valid `ReceiptStatus`, for checking untyped input (JSON bodies, callbacks)
 
 .. versionadded:: 0.1.0
 """
+
+
+def is_receipt_status(value: object) -> TypeGuard[ReceiptStatus]:
+    """
+    Whether ``value`` is a `ReceiptStatus` (the type checker then knows it is one).
+
+    .. versionadded:: 0.1.0
+    """
+    return value in RECEIPT_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

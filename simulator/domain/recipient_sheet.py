@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.domain.recipients import strip_invisible
 from simulator.domain.templating import normalise_key
@@ -21,10 +22,14 @@ MISSING = "Missing"
 INVALID_RECIPIENT = "invalid recipient"
 
 
-def rows_to_csv(rows: Sequence[object]) -> str:
-    """``rows`` written as CSV text, as GC does with ``csv.writer``; raises csv.Error."""
+def rows_to_csv(rows: Sequence[Any]) -> str:
+    """``rows`` written as CSV text, as GC does with ``csv.writer``; raises csv.Error.
+
+    The rows are JSON values as sent: csv.writer itself refuses a row that is not a list
+    (csv.Error), and GC answers that refusal with its text.
+    """
     out = io.StringIO()
-    csv.writer(out).writerows(rows)  # type: ignore[arg-type]
+    csv.writer(out).writerows(rows)
     return out.getvalue()
 
 

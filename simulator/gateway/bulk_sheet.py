@@ -36,8 +36,8 @@ def read_sheet(
 ) -> RecipientSheet:
     """``rows`` (written out as CSV first, as GC does) or ``csv``, read as a sheet."""
     try:
-        rows = body.get("rows")
-        text = rows_to_csv(rows) if rows else str(body["csv"])  # type: ignore[arg-type]
+        rows = body.get("rows")  # the schema has made it a list, when given
+        text = rows_to_csv(rows) if isinstance(rows, list) and rows else str(body["csv"])
         return RecipientSheet(
             text,
             recipient_header=_RECIPIENT_HEADERS[notification_type],

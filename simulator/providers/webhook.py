@@ -13,18 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import httpx
 
 from simulator.domain.outbound import (
-    RECEIPT_STATUSES,
     OutboundEmail,
     OutboundMessage,
     OutboundSms,
     ProviderError,
     ProviderReceipt,
-    ReceiptStatus,
+    is_receipt_status,
 )
 from simulator.providers._http import (
     USER_AGENT,
@@ -124,7 +123,7 @@ class WebhookProvider:
         reference = data.get("provider_reference") or data.get("id")
         return ProviderReceipt(
             provider=self.name,
-            status=cast(ReceiptStatus, status) if status in RECEIPT_STATUSES else "sending",
+            status=status if is_receipt_status(status) else "sending",
             provider_reference=str(reference) if reference is not None else None,
         )
 

@@ -31,6 +31,7 @@ def _environment(language: str, look: Look, translations: NullTranslations) -> E
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # the i18n extension adds this method at run time (Environment.extend): no type has it
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     locale = _LOCALES[language]
 
