@@ -74,6 +74,7 @@ from simulator.gateway.service_callbacks import ServiceCallbacks
 from simulator.gateway.team_access import TeamAccess
 from simulator.gateway.template_management import TemplateManagement
 from simulator.gateway.usage_report import UsageReport
+from simulator.legacy_wiring import wire_legacy
 from simulator.letter_wiring import wire_letters
 from simulator.limits.memory import InMemoryLimiter
 from simulator.providers.registry import (
@@ -503,7 +504,17 @@ def _wire(
         faults=faults,
     )
     gateway.bulk_reads = wire_bulk_reads(
-        profile=profile, clock=clock, store=store, directory=directory
+        profile=profile, clock=clock, store=store, directory=directory, limiter=limiter
+    )
+    gateway.legacy_send, gateway.legacy_reads = wire_legacy(
+        profile=profile,
+        clock=clock,
+        store=store,
+        limiter=limiter,
+        directory=directory,
+        sender=sender,
+        reads=gateway.reads,
+        on_key_event=key_events,
     )
     if profile.manage_templates is not None:
         gateway.template_management = TemplateManagement(

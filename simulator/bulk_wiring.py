@@ -65,7 +65,12 @@ def wire_bulk(
 
 
 def wire_bulk_reads(
-    *, profile: Profile, clock: SandboxClock, store: Store, directory: ServiceDirectory
+    *,
+    profile: Profile,
+    clock: SandboxClock,
+    store: Store,
+    directory: ServiceDirectory,
+    limiter: Limiter,
 ) -> BulkReads | None:
     """Reading jobs back and cancelling them; None where the profile has no bulk route."""
     if profile.bulk is None:
@@ -76,4 +81,7 @@ def wire_bulk_reads(
         texts=profile.bulk.texts,
         clock=clock,
         page_size=profile.api_page_size,
+        allowances=Allowances(
+            profile=profile, limiter=limiter, clock=clock, on_key_event=lambda *_: None
+        ),
     )

@@ -1,4 +1,5 @@
-"""GC Notify's own v2 routes, beyond the send and read routes both profiles share.
+"""GC Notify's own routes, beyond the send and read routes both profiles share: its v2
+extras and its legacy v1 API.
 
 Registered before the shared table so that ``/v2/notifications/bulk`` wins over
 ``/v2/notifications/{notification_id}``; where the profile lacks a feature its URLs
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from simulator.api import v2_bulk_read, v2_manage_template, v2_reports
+from simulator.api import v1_notifications, v2_bulk_read, v2_manage_template, v2_reports
 from simulator.domain.profiles import Profile
 
 __all__ = ["gc_v2_routes"]
@@ -49,5 +50,17 @@ def gc_v2_routes(profile: Profile) -> list[web.RouteDef]:
                 allow_head=False,
             ),
             web.get("/v2/reports/{report_id}", r.get_report, allow_head=False),
+        ]
+    if profile.legacy_v1 is not None:  # GC's v1 API (app/notifications/rest.py)
+        v1 = v1_notifications
+        routes += [
+            web.get("/notifications", v1.get_notifications, allow_head=False),
+            # Flask's uuid converter: any other id is no GET route (405, as the POST matches)
+            web.get(
+                f"/notifications/{{notification_id:{v2_reports.UUID_PATTERN}}}",
+                v1.get_notification,
+                allow_head=False,
+            ),
+            web.post("/notifications/{notification_type}", v1.post_notification),
         ]
     return routes

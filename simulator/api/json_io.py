@@ -14,7 +14,7 @@ from aiohttp import web
 
 from simulator.api.text_guard import has_unstorable_text
 
-__all__ = ["json_bytes", "json_response", "parse_json_body"]
+__all__ = ["is_json_type", "is_not_json", "json_bytes", "json_response", "parse_json_body"]
 
 _NOT_JSON = object()
 
@@ -60,3 +60,11 @@ def parse_json_body(raw: bytes) -> Any:
 
 def is_not_json(value: Any) -> bool:
     return value is _NOT_JSON
+
+
+def is_json_type(mimetype: str) -> bool:
+    """werkzeug's is_json: application/json or any application/*+json."""
+    mimetype = mimetype.lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )

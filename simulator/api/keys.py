@@ -29,6 +29,8 @@ from simulator.gateway.health import SandboxHealth
 from simulator.gateway.key_admin import KeyManager
 from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_usage import KeyUsage
+from simulator.gateway.legacy_reads import LegacyReads
+from simulator.gateway.legacy_send import LegacySendService
 from simulator.gateway.letters import LetterService
 from simulator.gateway.message_log import MessageLog
 from simulator.gateway.provider_receipts import ReceiptUpdates
@@ -91,6 +93,9 @@ class Gateway:
     # letters (contract 3.3); None where the profile has none
     letters: LetterService | None = None
     reports: ReportService | None = None  # /v2/reports
+    # GC's legacy v1 API (/notifications); None where the profile has none
+    legacy_send: LegacySendService | None = None
+    legacy_reads: LegacyReads | None = None
     # kept files behind send-a-file links (api/document_download.py)
     documents: DocumentLinks | None = None
 

@@ -30,6 +30,7 @@ _V2_CORS = {
     "Access-Control-Allow-Methods": "GET,PUT,POST,DELETE",
 }
 _ADMIN_PREFIX = "/sandbox/"
+_LEGACY_PREFIX = "/notifications"  # GC's v1 API
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "SAMEORIGIN",
@@ -124,6 +125,8 @@ def edge(messages: Messages) -> Callable[..., Awaitable[web.StreamResponse]]:
         except NotifyError as error:
             # an auth text never quotes the token; other texts may quote what was sent
             note_error(error.error, error.message if isinstance(error, AuthError) else None)
+            if _is_legacy(request.path):
+                return _legacy_body(error)
             return _envelope(error)
         except RouteError as error:
             return _route_body(error.status_code, error.message, error.content_type, error.headers)
@@ -171,6 +174,16 @@ def _envelope(error: NotifyError) -> web.Response:
     payload: dict[str, object] = {"status_code": error.status_code} if error.status_in_body else {}
     payload["errors"] = [{"error": item.error, "message": item.message} for item in error.items]
     payload.update(error.extra)
+    return json_response(payload, status=error.status_code, headers=error.headers or None)
+
+
+def _is_legacy(path: str) -> bool:
+    """GC's v1 routes (ca only): their blueprint answers its own body for every error."""
+    return path == _LEGACY_PREFIX or path.startswith(_LEGACY_PREFIX + "/")
+
+
+def _legacy_body(error: NotifyError) -> web.Response:
+    payload = {"result": "error", "message": error.legacy_message}
     return json_response(payload, status=error.status_code, headers=error.headers or None)
 
 

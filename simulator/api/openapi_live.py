@@ -17,6 +17,7 @@ from aiohttp import web
 
 from simulator.api.json_io import json_response
 from simulator.api.keys import GATEWAY_KEY
+from simulator.domain.legacy_v1 import legacy_body_schemas
 from simulator.domain.letter_schemas import letter_body_schema
 
 __all__ = ["DOCUMENT_PATHS", "live_document", "mount_live_documents"]
@@ -26,7 +27,9 @@ DOCUMENT_PATHS = {
     "v2": _DOCUMENTS_PREFIX + "/v2.json",
     "sandbox": _DOCUMENTS_PREFIX + "/sandbox.json",
 }
-_PREFIX = {"v2": "/v2/", "sandbox": "/sandbox/v1/"}
+# GC's legacy v1 API belongs to the profile's API document (the ca profile only)
+_PREFIX = {"v2": ("/v2/", "/notifications"), "sandbox": ("/sandbox/v1/",)}
+_LEGACY = "/notifications"
 _METHODS = ("get", "post", "put", "patch", "delete")
 _PARAM = re.compile(r"\{([^}:]+)(?::[^}]*)?\}")
 
@@ -54,12 +57,31 @@ _ROUTE_ERROR: dict[str, Any] = {
 }
 
 
+# GC's v1 body for every error: a text, or the failures by field
+_LEGACY_ERROR: dict[str, Any] = {
+    "type": "object",
+    "required": ["result", "message"],
+    "properties": {
+        "result": {"const": "error"},
+        "message": {"anyOf": [{"type": "string"}, {"type": "object"}]},
+    },
+}
+
+
 def _json(schema: Mapping[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": dict(schema)}}
 
 
-def _responses(method: str) -> dict[str, Any]:
+def _responses(method: str, path: str) -> dict[str, Any]:
     ok = "201" if method == "post" else "200"
+    if path.startswith(_LEGACY):
+        error = {"description": "Refused", "content": _json(_LEGACY_ERROR)}
+        return {
+            ok: {"description": "Done", "content": _json({"type": "object"})},
+            **{code: error for code in ("400", "401", "403", "404", "408", "413", "415")},
+            "405": {"description": "Method not allowed", "content": {"text/html": {"schema": {}}}},
+            **{code: error for code in ("429", "503")},
+        }
     return {
         # JSON mostly, the YAML specs and letter PDFs too; errors are what is checked
         ok: {"description": "Done", "content": {"*/*": {"schema": {}}}},
@@ -83,7 +105,7 @@ def _responses(method: str) -> dict[str, Any]:
 def _operation(path: str, method: str, bodies: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "operationId": f"{method}{re.sub(r'[^A-Za-z0-9]+', '_', path)}",
-        "responses": _responses(method),
+        "responses": _responses(method, path),
     }
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -153,6 +175,8 @@ def mount_live_documents(app: web.Application) -> None:
             bodies["/v2/notifications/letter"] = letter_body_schema()
         if gateway.bulk is not None:
             bodies["/v2/notifications/bulk"] = gateway.bulk.body_schema()
+        if gateway.legacy_send is not None:
+            bodies.update(legacy_body_schemas())
         return json_response(live_document(app, "v2", title=title, bodies=bodies))
 
     async def sandbox(request: web.Request) -> web.Response:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from simulator.api.body_io import read_body
-from simulator.api.json_io import is_not_json, json_response, parse_json_body
+from simulator.api.json_io import is_json_type, is_not_json, json_response, parse_json_body
 from simulator.api.keys import GATEWAY_KEY
 from simulator.api.presenters import notification_body, post_email_body, post_sms_body
 from simulator.api.request_log import note
@@ -93,7 +93,7 @@ def _sendable(type_name: str, profile: Profile) -> NotificationType:
 async def read_v2_body(request: web.Request, profile: Profile) -> Any:
     """A v2 JSON body, refused with the profile's texts when it is not JSON."""
     # GC's Flask get_json() insists on a JSON Content-Type; GOV.UK's ignores it
-    if profile.json_content_type_required and not _is_json_type(request.content_type):
+    if profile.json_content_type_required and not is_json_type(request.content_type):
         raise BadRequestError(profile.messages.unsupported_media_type, 415)
     body = parse_json_body(await read_body(request))
     if is_not_json(body):
@@ -103,14 +103,6 @@ async def read_v2_body(request: web.Request, profile: Profile) -> Any:
         if isinstance(recipient, str):
             note(recipient=mask_recipient(recipient))
     return body
-
-
-def _is_json_type(mimetype: str) -> bool:
-    # werkzeug's is_json: application/json or any application/*+json
-    mimetype = mimetype.lower()
-    return mimetype == "application/json" or (
-        mimetype.startswith("application/") and mimetype.endswith("+json")
-    )
 
 
 async def get_notification(request: web.Request) -> web.Response:

@@ -14,6 +14,7 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "ErrorItem",
+    "LegacyInvalidRequest",
     "NotifyError",
     "RouteError",
     "ValidationError",
@@ -53,10 +54,37 @@ class NotifyError(Exception):
     def items(self) -> Sequence[ErrorItem]:
         return (ErrorItem(self.error, self.message),)
 
+    @property
+    def legacy_message(self) -> object:
+        """The ``message`` of GC's v1 body, ``{"result": "error", "message": ...}``: the
+        same error classes, as GC's v1 blueprint answers them (``InvalidRequest.to_dict``)."""
+        return self.message
+
 
 class AuthError(NotifyError):
     def __init__(self, message: str, status_code: int = 403) -> None:
         super().__init__(message, status_code=status_code, error="AuthError")
+
+    @property
+    def legacy_message(self) -> object:
+        return {"token": [self.message]}  # GC's AuthError.message
+
+
+class LegacyInvalidRequest(NotifyError):
+    """GC's v1 ``InvalidRequest`` whose message is ``{field: [text, ...]}``."""
+
+    def __init__(self, fields: Mapping[str, Any], status_code: int = 400) -> None:
+        first = next(iter(fields.values()), [""])
+        super().__init__(
+            str(first[0]) if isinstance(first, list) and first else str(first),
+            status_code=status_code,
+            error="InvalidRequest",
+        )
+        self.fields = dict(fields)
+
+    @property
+    def legacy_message(self) -> object:
+        return self.fields
 
 
 class BadRequestError(NotifyError):

@@ -62,6 +62,7 @@ class ListQuery:
     limit: int = 250
     # notifications of bulk jobs are left out unless asked for (contract 3.6)
     include_jobs: bool = False
+    offset: int = 0  # GC's v1 list pages by number
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,10 @@ class NotificationStore(Protocol):
     async def find_notification(self, notification_id: str) -> Notification | None: ...
     async def find_by_provider_reference(self, reference: str) -> Notification | None: ...
     async def list_notifications(self, query: ListQuery) -> list[Notification]: ...
+    async def count_notifications(self, query: ListQuery) -> int:
+        """How many the query finds, ignoring its limit and offset (GC's v1 `total`)."""
+        ...
+
     async def due_notifications(self, now: datetime, limit: int) -> list[Notification]: ...
     async def claim_due_notifications(
         self, now: datetime, lease_until: datetime, limit: int

@@ -10,6 +10,7 @@ from simulator.domain.allowances import Allowance, AllowancePlan
 from simulator.domain.attachments import AttachmentRules
 from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
+from simulator.domain.legacy_v1 import LegacyRules
 from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages_gc import (
     GC_BULK_TEXTS,
@@ -129,6 +130,7 @@ def gc_profile(simulation: SimulationRules) -> Profile:
         callback_suspension=SuspensionRules(),
         phone_network=PhoneNetworkRules(),
         reports=ReportRules(texts=GC_REPORT_TEXTS),
+        legacy_v1=LegacyRules(),
         manage_templates=ManageTemplateRules(
             texts=GC_MANAGE_TEMPLATE_TEXTS, categories=GC_TEMPLATE_CATEGORIES
         ),

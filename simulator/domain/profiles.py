@@ -12,6 +12,7 @@ from simulator.domain.allowances import AllowancePlan
 from simulator.domain.attachments import AttachmentRules
 from simulator.domain.callback_health import SuspensionRules
 from simulator.domain.jobs import BulkRules
+from simulator.domain.legacy_v1 import LegacyRules
 from simulator.domain.letters import LetterRules
 from simulator.domain.manage_template import ManageTemplateRules
 from simulator.domain.messages import UK_MESSAGES, Messages
@@ -114,6 +115,7 @@ class Profile:
     bulk: BulkRules | None = None  # POST /v2/notifications/bulk
     manage_templates: ManageTemplateRules | None = None  # /v2/manage-template
     reports: ReportRules | None = None  # /v2/reports
+    legacy_v1: LegacyRules | None = None  # GC's /notifications (app/notifications/rest.py)
     # GC suspends a service's callbacks after repeated failures; None: never (GOV.UK)
     callback_suspension: SuspensionRules | None = None
     # the phone networks' hourly limits per recipient, as GC documents them; None: not modelled

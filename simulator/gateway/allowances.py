@@ -171,6 +171,17 @@ class Allowances:
             left.append((rule, limit - usage.get(rule.channel, 0)))
         return left
 
+    async def give_back(self, service: Service, notification_type: str, messages: int) -> None:
+        """Today's (and this year's) places of messages that will never be made: GC's
+        ``decrement_todays_email_count`` when a scheduled job is cancelled."""
+        plan = self._profile.allowances
+        if plan is None or messages <= 0:
+            return
+        now = self._clock.now()
+        for rule in plan.by_type.get(notification_type, ()):
+            period = plan.period_key(rule.period, now)
+            await self._limiter.release(Reservation(service.id, period, (rule.channel,), messages))
+
     async def release(self, reservations: Iterable[Reservation | None]) -> None:
         for reservation in reservations:
             if reservation is not None:

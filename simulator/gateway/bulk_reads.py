@@ -4,7 +4,10 @@ GC's admin API has the same reads (cds-snc/notification-api app/job/rest.py
 ``get_job_by_service_and_job_id``: the job plus ``statistics``, a count per status of
 its notifications, and ``Job not found in database``). Cancelling is a compare-and-set
 from ``scheduled`` to ``cancelled``, so it can never race the job runner's claim: a job
-cancelled is a job whose notifications are never made.
+cancelled is a job whose notifications are never made. As GC's cancel
+(``decrement_todays_email_count``), an email job gives back the places it took today;
+GC takes that from the email count even for a text-message job, which the sandbox does
+not copy (a text job's places stay taken, as GC's SMS count does).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Protocol
 from simulator.domain.clock import Clock
 from simulator.domain.errors import NotifyError, RouteError
 from simulator.domain.jobs import BulkTexts, Job, JobStatus
+from simulator.domain.models import KeyType, NotificationType
+from simulator.gateway.allowances import Allowances
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.principal import Principal
 
@@ -46,7 +51,9 @@ class BulkReads:
         texts: BulkTexts,
         clock: Clock,
         page_size: int,
+        allowances: Allowances,
     ) -> None:
+        self._allowances = allowances
         self._store = store
         self._directory = directory
         self._texts = texts
@@ -73,7 +80,13 @@ class BulkReads:
 
     async def cancel(self, principal: Principal, job_id: str) -> JobWithStatistics:
         if await self._store.cancel_job(principal.service.id, job_id, self._clock.now()):
-            return await self.job(principal, job_id)
+            cancelled = await self.job(principal, job_id)
+            job = cancelled.job
+            if job.template_type is NotificationType.EMAIL and job.key_type is not KeyType.TEST:
+                await self._allowances.give_back(
+                    principal.service, job.template_type.value, job.notification_count
+                )
+            return cancelled
         # not scheduled (or the runner claimed it a moment ago): say what it is now
         status = (await self.job(principal, job_id)).job.job_status
         if status is JobStatus.CANCELLED:

@@ -35,10 +35,19 @@ class ContentChecks:
     async def template(
         self, service: Service, template_id: str, notification_type: NotificationType
     ) -> Template:
+        template = await self.find(service, template_id)
+        if template is None:
+            raise BadRequestError(self._texts.template_not_found)
+        self.check_usable(template, notification_type)
+        return template
+
+    async def find(self, service: Service, template_id: str) -> Template | None:
+        """The service's template, hidden ones left out."""
         entry = await self._directory.entry(service.id)
         template = entry.templates.get(template_id) if entry else None
-        if template is None or template.hidden:
-            raise BadRequestError(self._texts.template_not_found)
+        return None if template is None or template.hidden else template
+
+    def check_usable(self, template: Template, notification_type: NotificationType) -> None:
         if template.type is not notification_type:
             raise BadRequestError(
                 self._texts.template_wrong_type.format(
@@ -47,7 +56,6 @@ class ContentChecks:
             )
         if template.archived:
             raise BadRequestError(self._texts.template_archived.format(template_id=template.id))
-        return template
 
     def check_personalisation(self, template: Template, values: Mapping[str, Any]) -> None:
         texts = (template.subject or "", template.body) if template.subject else (template.body,)

@@ -31,7 +31,7 @@ from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.recipient_checks import RecipientChecks
 from simulator.gateway.send_faults import row_fault
 
-__all__ = ["JobNotifications", "job_notification_id"]
+__all__ = ["JobNotifications", "job_notification_id", "job_row_numbers"]
 
 log = structlog.get_logger("simulator.jobs")
 
@@ -40,6 +40,11 @@ _NAMESPACE = uuid.UUID("0b8f3c1e-6a52-4f0e-9d7a-3c5e8b1f2a64")
 
 def job_notification_id(job_id: str, row_index: int) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{job_id}:{row_index}"))
+
+
+def job_row_numbers(job: Job) -> dict[str, int]:
+    """Each of the job's notification ids and the row it came from (ids derive from both)."""
+    return {job_notification_id(job.id, i): i for i in range(job.notification_count)}
 
 
 class JobNotifications:

@@ -76,12 +76,12 @@ class ReadService:
     def _not_found(self) -> NotifyError:
         return self._texts.no_result_error()
 
-    def _retention_floor(self, principal: Principal) -> datetime:
+    def retention_floor(self, principal: Principal) -> datetime:
         return self._clock.now() - timedelta(days=principal.service.data_retention_days)
 
     async def notification(self, principal: Principal, notification_id: str) -> Notification:
         found = await self._store.get_notification(
-            principal.service.id, notification_id, self._retention_floor(principal)
+            principal.service.id, notification_id, self.retention_floor(principal)
         )
         if found is None:
             if self._texts.notification_not_found:  # GC: a bare body, not the v2 envelope
@@ -106,7 +106,7 @@ class ReadService:
             statuses=expand_statuses(statuses),
             reference=reference,
             older_than=older_than,
-            not_before=self._retention_floor(principal),
+            not_before=self.retention_floor(principal),
             limit=self.page_size,
             include_jobs=include_jobs,
         )
@@ -148,5 +148,5 @@ class ReadService:
         self, principal: Principal, older_than: str | None
     ) -> list[ReceivedText]:
         return await self._store.list_received_texts(
-            principal.service.id, older_than, self._retention_floor(principal), self.page_size
+            principal.service.id, older_than, self.retention_floor(principal), self.page_size
         )

@@ -34,7 +34,7 @@ from simulator.domain.reports import (
 )
 from simulator.domain.status_texts import status_description
 from simulator.gateway.directory import ServiceDirectory
-from simulator.gateway.job_notifications import job_notification_id
+from simulator.gateway.job_notifications import job_row_numbers
 from simulator.gateway.principal import Principal
 
 __all__ = ["ReportService", "ReportSource"]
@@ -181,7 +181,7 @@ class ReportService:
             found.reverse()  # a job's rows in the order they were made, as GC's
         entry = await self._directory.entry(report.service_id)
         names = {t.id: t.name for t in entry.templates.values()} if entry else {}
-        rows = _job_rows(job) if job is not None else {}
+        rows = job_row_numbers(job) if job is not None else {}
         jobs = {job.id: job.original_file_name} if job is not None else {}
         for job_id in {n.job_id for n in found if n.job_id and n.job_id not in jobs}:
             other = await self._store.job_summary(report.service_id, job_id)
@@ -198,8 +198,3 @@ class ReportService:
             )
             for n in found
         ]
-
-
-def _job_rows(job: Job) -> dict[str, int]:
-    """Each of the job's notification ids and the row it came from (ids derive from both)."""
-    return {job_notification_id(job.id, i): i for i in range(job.notification_count)}

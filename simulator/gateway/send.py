@@ -57,7 +57,7 @@ from simulator.gateway.recipient_checks import Recipient, RecipientChecks
 from simulator.gateway.send_a_file import DocumentLinks
 from simulator.gateway.send_faults import apply_faults
 
-__all__ = ["Admission", "SendOutcome", "SendService"]
+__all__ = ["Admission", "SendContext", "SendOutcome", "SendService", "SendStepRunner"]
 
 log = structlog.get_logger("simulator.send")
 
@@ -99,6 +99,10 @@ class _Send:
     @property
     def service(self) -> Service:
         return self.principal.service
+
+
+SendContext = _Send  # for the steps of GC's v1 sends (gateway/legacy_send.py)
+SendStepRunner = Callable[[_Send], Awaitable[None]]
 
 
 class SendService:
@@ -158,6 +162,10 @@ class SendService:
     async def release(self, admission: Admission) -> None:
         await self._allowances.release([admission.reservation])
 
+    def step(self, step: SendStep) -> SendStepRunner:
+        """One of this use case's steps, for another order of them (GC's v1 sends)."""
+        return partial(_STEPS[step], self)
+
     # -- the steps, in the profile's order ------------------------------------------------
     async def send(
         self,
@@ -165,11 +173,14 @@ class SendService:
         notification_type: NotificationType,
         body: Any,
         admission: Admission | None = None,
+        *,
+        steps: list[SendStepRunner] | None = None,
     ) -> SendOutcome:
+        """Runs the profile's steps (or `steps`), then stores the notification."""
         reservation = admission.reservation if admission else None
         ctx = _Send(principal, notification_type, body or {}, [reservation] if reservation else [])
         try:
-            for step in self._steps:
+            for step in steps or self._steps:
                 await step(ctx)
             outcome = await self._persist(ctx)
         except BaseException:

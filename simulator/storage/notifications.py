@@ -136,12 +136,28 @@ class NotificationQueries:
         return notification_from_row(row) if row else None
 
     async def list_notifications(self, query: ListQuery) -> list[Notification]:
+        where, params = self._list_where(query)
+        params["limit"] = query.limit
+        page = " OFFSET :offset" if query.offset else ""
+        if query.offset:
+            params["offset"] = query.offset
+        rows = await self._db.rows(
+            f"{_SELECT} WHERE {where} ORDER BY created_at DESC LIMIT :limit{page}", params
+        )
+        return [notification_from_row(r) for r in rows]
+
+    async def count_notifications(self, query: ListQuery) -> int:
+        where, params = self._list_where(query)
+        return int(
+            await self._db.value(f"SELECT COUNT(*) FROM notifications WHERE {where}", params)
+        )
+
+    def _list_where(self, query: ListQuery) -> tuple[str, dict[str, object]]:
         d = self._db.dialect
         clauses = ["service_id = :service_id", "created_at >= :floor"]
         params: dict[str, object] = {
             "service_id": query.service_id,
             "floor": micros(query.not_before) or 0,
-            "limit": query.limit,
         }
         if query.key_type is not None:
             clauses.append("key_type = :key_type")
@@ -160,11 +176,7 @@ class NotificationQueries:
         if query.older_than is not None:
             clauses.append(_OLDER_THAN.format(table="notifications"))
             params["older_than"] = query.older_than
-        rows = await self._db.rows(
-            f"{_SELECT} WHERE {' AND '.join(clauses)} ORDER BY created_at DESC LIMIT :limit",
-            params,
-        )
-        return [notification_from_row(r) for r in rows]
+        return " AND ".join(clauses), params
 
     async def due_notifications(self, now: datetime, limit: int) -> list[Notification]:
         """A plain read of what is due, oldest first (the worker claims instead)."""

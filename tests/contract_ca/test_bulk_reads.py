@@ -15,7 +15,7 @@ import requests
 
 from tests.contract.support import envelope
 from tests.contract_ca.bulk_support import move_clock, wait_for
-from tests.contract_ca.more_support import SMS, call, client
+from tests.contract_ca.more_support import CANCELS_EMAIL, CANCELS_SMS, SMS, call, client
 from tests.sandbox_process import SandboxProcess
 
 
@@ -175,3 +175,32 @@ def test_an_unknown_job_and_no_key(base: str) -> None:
         assert (status, body) == (404, {"result": "error", "message": "Job not found in database"})
     response = requests.get(f"{base}/v2/notifications/bulk", timeout=10)
     assert response.status_code == 401
+
+
+def test_cancelling_an_email_job_gives_back_its_places(base: str) -> None:
+    """GC's cancel_job: decrement_todays_email_count(service, notification_count). More
+    Cancels allows 2 emails and 2 text messages a day."""
+    when = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def job(template: str, header: str, recipients: list[str]) -> dict:
+        body = {
+            "name": f"cancel-{uuid.uuid4()}",
+            "template_id": template,
+            "rows": [[header], *([r] for r in recipients)],
+            "scheduled_for": when,
+        }
+        return client(base, "cancels").post("/v2/notifications/bulk", body)["data"]
+
+    def send(path: str, body: dict) -> int:
+        return call(base, "POST", path, body, key="cancels")[0]
+
+    email = {"email_address": "someone@example.ca", "template_id": CANCELS_EMAIL}
+    emails = job(CANCELS_EMAIL, "email address", ["a@example.ca", "b@example.ca"])
+    assert send("/v2/notifications/email", email) == 429
+    assert call(base, "DELETE", f"/v2/notifications/bulk/{emails['id']}", key="cancels")[0] == 200
+    assert [send("/v2/notifications/email", email) for _ in range(3)] == [201, 201, 429]
+    # a text job's places stay taken, as GC's SMS count does
+    sms = {"phone_number": "+16135550123", "template_id": CANCELS_SMS}
+    texts = job(CANCELS_SMS, "phone number", ["+16135550124", "+16135550125"])
+    assert call(base, "DELETE", f"/v2/notifications/bulk/{texts['id']}", key="cancels")[0] == 200
+    assert send("/v2/notifications/sms", sms) == 429

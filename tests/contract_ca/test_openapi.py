@@ -36,6 +36,11 @@ ROUTES = {
     "/v2/received-text-messages": ["get"],
     "/v2/openapi-en": ["get"],
     "/v2/openapi-fr": ["get"],
+    # GC's legacy v1 API (app/notifications/rest.py)
+    "/notifications": ["get"],
+    "/notifications/{notification_id}": ["get"],
+    "/notifications/sms": ["post"],
+    "/notifications/email": ["post"],
 }
 NOT_FOUND = {
     "result": "error",
@@ -145,6 +150,28 @@ def test_documented_shapes_match_answers(ca_sandbox, specs) -> None:
     assert set(job) == set(schemas["Job"]["properties"])
     read = test.get(f"/v2/notifications/bulk/{job['id']}")["data"]
     assert set(read) == set(schemas["Job"]["properties"]) | {"statistics"}
+
+
+def test_documented_shapes_of_the_v1_api(ca_sandbox, specs) -> None:
+    schemas = specs["en"]["components"]["schemas"]
+    test = client(ca_sandbox.base_url, "test")
+    sent = test.post(
+        "/notifications/sms",
+        {
+            "to": "+16135550123",
+            "template": SMS_TEMPLATE,
+            "personalisation": {"name": "A", "code": "1"},
+        },
+    )
+    data = schemas["LegacySendResponse"]["properties"]["data"]
+    assert set(sent["data"]) == set(data["required"])
+    one = test.get(f"/notifications/{sent['data']['notification']['id']}")["data"]["notification"]
+    documented = schemas["LegacyNotification"]["properties"]
+    assert (
+        set(one) == set(schemas["LegacyNotification"]["required"]) == set(documented) - {"subject"}
+    )
+    page = test.get("/notifications", params={"page_size": 1})
+    assert set(page) == set(schemas["LegacyNotificationList"]["properties"])
 
 
 def test_documented_shapes_of_managed_templates_and_reports(ca_sandbox, specs) -> None:
