@@ -244,7 +244,13 @@ class FakeNotificationStore(NotificationStore):
         if query.older_than is not None:  # an unknown id pages to nothing, as the SQL does
             marker = self.notifications.get(query.older_than)
             older_than = marker.created_at if marker else datetime.min.replace(tzinfo=UTC)
-        return _newest_first(found, older_than, query.limit)
+        return _newest_first(found, older_than, query.offset + query.limit)[query.offset :]
+
+    async def count_notifications(self, query: ListQuery) -> int:
+        unpaged = replace(query, offset=0, limit=len(self.notifications))
+        found = await self.list_notifications(unpaged)
+        self.queries.pop()  # a count is no page read
+        return len(found)
 
     def _due(self, now: datetime) -> list[Notification]:
         due = [
