@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +42,16 @@ class Installed:
     env: dict[str, str]
 
 
-def _run(command: list[str | Path], **options: object) -> subprocess.CompletedProcess[str]:
+def _run(
+    command: list[str | Path], *, env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
-        [str(part) for part in command], capture_output=True, text=True, timeout=120, **options
+        [str(part) for part in command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
     )
     assert done.returncode == 0, f"{command} failed:\n{done.stdout}\n{done.stderr}"
     return done
