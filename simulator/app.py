@@ -547,6 +547,7 @@ def _wire(
         faults=faults,
         message_log=gateway.message_log,
         documents=documents,
+        reports=gateway.reports,
     )
     return gateway, admin, worker
 

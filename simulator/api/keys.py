@@ -117,6 +117,8 @@ class AdminGateway:
     message_log: MessageLog
     # kept files behind a message (sandbox_files.py); None where nothing keeps files
     documents: DocumentLinks | None
+    # GC's reports, cleared by a reset; None where the profile has none
+    reports: ReportService | None = None
 
 
 CONFIG_KEY = web.AppKey("CONFIG_KEY", Config)

@@ -57,6 +57,8 @@ async def delete_messages(request: web.Request) -> web.Response:
         body["received_texts_deleted"] = await gateway.message_log.delete_received_texts(
             query.service_id
         )
+        if gateway.reports is not None:  # GC's reports of what was sent go too
+            body["reports_deleted"] = await gateway.reports.delete(query.service_id)
     return json_response(body)
 
 

@@ -13,16 +13,31 @@ queued (app/notifications/callbacks.py), and set by the admin route
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-__all__ = ["HEALTH_CHECK_PAYLOAD", "SUSPENDED", "SUSPENDED_AT", "SuspensionRules", "is_suspended"]
+from simulator.domain.clock import utc_from_micros, utc_micros
+
+__all__ = [
+    "FAILED_AT",
+    "HEALTH_CHECK_PAYLOAD",
+    "SUSPENDED",
+    "SUSPENDED_AT",
+    "SuspensionRules",
+    "failures_text",
+    "is_suspended",
+    "read_failures",
+]
 
 HEALTH_CHECK_PAYLOAD = {"health_check": "true"}
 
 # the keys a callback's settings carry once it has been suspended (strings, as the settings)
 SUSPENDED = "is_suspended"
 SUSPENDED_AT = "suspended_at"
+# the sandbox's: when the failed attempts still in the window were made (epoch
+# microseconds, comma-separated), kept with the settings so a restart keeps the count
+FAILED_AT = "failed_at"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +50,12 @@ class SuspensionRules:
 
 def is_suspended(settings: Mapping[str, str] | None) -> bool:
     return settings is not None and settings.get(SUSPENDED) == "true"
+
+
+def read_failures(settings: Mapping[str, str] | None) -> list[datetime]:
+    text = (settings or {}).get(FAILED_AT, "")
+    return [utc_from_micros(int(part)) for part in text.split(",") if part.isdigit()]
+
+
+def failures_text(moments: Iterable[datetime]) -> str:
+    return ",".join(str(utc_micros(moment)) for moment in moments)

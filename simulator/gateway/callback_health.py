@@ -1,8 +1,9 @@
 """Callback health per service: failures counted in a sliding window, suspension, checks.
 
-Counting happens in this process, on the sandbox clock; the suspension itself is stored
-with the service's callback settings, so it survives a restart and every replica honours
-it. A partial count does not survive a restart.
+Counting happens on the sandbox clock; the failed attempts still in the window and the
+suspension are both stored with the service's callback settings, so a restart keeps
+the count and the suspension, and every replica honours the suspension (each replica
+counts the attempts it made, on top of what it read back at its first failure).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from simulator.domain.callback_health import (
+    FAILED_AT,
     SUSPENDED,
     SUSPENDED_AT,
     SuspensionRules,
+    failures_text,
     is_suspended,
+    read_failures,
 )
 from simulator.domain.clock import Clock
 from simulator.domain.models import Service
@@ -48,24 +52,40 @@ class CallbackHealth:
         self._failures: dict[tuple[str, str], deque[datetime]] = {}
         self._checks: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def recent_failures(self, service_id: str, kind: str) -> int:
-        window = self._failures.get((service_id, kind))
-        if window is None or self.rules is None:
+    def recent_failures(self, service: Service, kind: str) -> int:
+        if self.rules is None or kind not in self.rules.kinds:
             return 0
+        window = self._window(service, kind)
         self._expire(window)
         return len(window)
 
     async def failed(self, service_id: str, kind: str) -> None:
-        """One failed attempt; the one that reaches the threshold suspends the callbacks."""
+        """One failed attempt, stored; the one that reaches the threshold suspends."""
         rules = self.rules
         if rules is None or kind not in rules.kinds:
             return
-        window = self._failures.setdefault((service_id, kind), deque())
+        service = await self._store.get_service(service_id)
+        if service is None or kind not in service.callbacks:
+            return
+        window = self._window(service, kind)
         window.append(self._clock.now())
         self._expire(window)
         if len(window) >= rules.failures:
             window.clear()
             await self.set_suspended(service_id, kind, True, only_if_changed=True)
+            return
+        settings = {**service.callbacks[kind], FAILED_AT: failures_text(window)}
+        # no directory refresh: only this use case reads the count
+        await self._store.save_service(
+            replace(service, callbacks={**service.callbacks, kind: settings})
+        )
+
+    def _window(self, service: Service, kind: str) -> deque[datetime]:
+        """This process's count, read back from the settings at first use (after a restart)."""
+        key = (service.id, kind)
+        if key not in self._failures:
+            self._failures[key] = deque(read_failures(service.callbacks.get(kind)))
+        return self._failures[key]
 
     async def set_suspended(
         self, service_id: str, kind: str, suspend: bool, *, only_if_changed: bool = False
@@ -78,15 +98,14 @@ class CallbackHealth:
         if only_if_changed and is_suspended(settings) == suspend:
             return service
         stamped = {
-            **settings,
+            **{k: v for k, v in settings.items() if k != FAILED_AT},  # a new count starts
             SUSPENDED: "true" if suspend else "false",
             SUSPENDED_AT: self._clock.now().strftime(_TIME_FORMAT),
         }
         updated = replace(service, callbacks={**service.callbacks, kind: stamped})
         await self._store.save_service(updated)
         self._on_change(service_id)
-        if not suspend:
-            self._failures.pop((service_id, kind), None)
+        self._failures.pop((service_id, kind), None)
         return updated
 
     def record_check(self, service_id: str, kind: str, result: dict[str, Any]) -> None:
@@ -99,7 +118,7 @@ class CallbackHealth:
         return {
             "is_suspended": is_suspended(settings),
             "suspended_at": settings.get(SUSPENDED_AT),
-            "recent_failures": self.recent_failures(service.id, kind),
+            "recent_failures": self.recent_failures(service, kind),
             "suspends_after": rules.failures if kind in rules.kinds else None,
             "window_seconds": rules.window_seconds if kind in rules.kinds else None,
             "last_health_check": self._checks.get((service.id, kind)),

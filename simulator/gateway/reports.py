@@ -92,6 +92,11 @@ class ReportService:
         await self._store.add_report(report)
         return report
 
+    async def delete(self, service_id: str | None) -> int:
+        """The sandbox's reset (DELETE /sandbox/v1/messages): a service's reports go with
+        its messages, and with them its count of requests this hour."""
+        return await self._store.delete_reports(service_id)
+
     async def reports(self, principal: Principal, older_than: str | None) -> list[Report]:
         found = await self._store.list_reports(principal.service.id, older_than, self.page_size)
         return [await self._generated(r) for r in found]

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from simulator.delivery.callbacks import CallbackSender
-from simulator.domain.callback_health import SUSPENDED, SUSPENDED_AT
+from simulator.domain.callback_health import FAILED_AT, SUSPENDED, SUSPENDED_AT
 from simulator.domain.callbacks import CALLBACK_KINDS, check_callback_settings
 from simulator.domain.clock import SandboxClock
 from simulator.domain.errors import BadRequestError, NotifyError
@@ -69,11 +69,12 @@ class ServiceCallbacks:
             url, token, allow_http=self._allow_http, guard=self._sender.guard
         )
         service = await self._admin.service(service_id)
-        # a change of URL or token does not lift a suspension: in GC only support does
+        # a change of URL or token does not lift a suspension (in GC only support does),
+        # nor start a new count of failures
         kept = {
             k: v
             for k, v in service.callbacks.get(kind, {}).items()
-            if k in (SUSPENDED, SUSPENDED_AT)
+            if k in (SUSPENDED, SUSPENDED_AT, FAILED_AT)
         }
         callbacks = {
             **service.callbacks,

@@ -76,3 +76,10 @@ class ReportQueries:
             },
         )
         return changed == 1
+
+    async def delete_reports(self, service_id: str | None) -> int:
+        if service_id is None:
+            return await self._db.run("DELETE FROM reports", {})
+        return await self._db.run(
+            "DELETE FROM reports WHERE service_id = :service_id", {"service_id": service_id}
+        )

@@ -9,12 +9,13 @@ official client; the callbacks admin and inspection routes are plain HTTP.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.contract_ca.bulk_support import wait_for
-from tests.contract_ca.more_support import CALLBACKS, CALLBACKS_SMS, client
+from tests.contract_ca.more_support import CALLBACKS, CALLBACKS_SMS, MORE_FIXTURES, client
 from tests.integration.callback_support import CallbackReceiver, admin_call, set_callback
 from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 from tests.web.support import Browser, text
@@ -127,3 +128,36 @@ def test_health_check_on_demand_and_refusals(
     assert suspended.json()["delivery_status"]["is_suspended"] is True
     inbound = f"/sandbox/v1/services/{CALLBACKS}/callbacks/inbound-sms/suspend"
     assert admin_call(more_sandbox, "POST", inbound, {"suspend_unsuspend": True}).status_code == 404
+
+
+def test_the_count_of_failures_survives_a_restart(tmp_path: Path) -> None:
+    """The failed attempts in the window are stored with the callback's settings: after a
+    restart the count goes on from where it was, so GC's 25th failure still suspends."""
+    sandbox = SandboxProcess(
+        tmp_path,
+        fixtures=MORE_FIXTURES,
+        env={
+            "SANDBOX_PROFILE": "ca",
+            "SANDBOX_CALLBACKS_ALLOW_HTTP": "true",
+            "SANDBOX_CALLBACKS_ALLOW_ADDRESSES": "127.0.0.1",
+            "SANDBOX_CALLBACK_RETRY_SCHEDULE": "0.2",
+        },
+    )
+    # the ping is answered, the first attempt of each of 3 callbacks fails, the retries pass
+    with CallbackReceiver(answers=[200, 500, 500, 500]) as receiver:
+        sandbox.start()
+        try:
+            set_callback(sandbox, CALLBACKS, receiver.url, TOKEN)
+            receiver.wait_for(1)
+            for _ in range(3):
+                _send(sandbox.base_url)
+            receiver.wait_for(7, timeout=20)  # 1 ping + 3 failures + 3 retries
+            assert receiver.stays_at(7)
+            assert _health(sandbox)["recent_failures"] == 3
+            sandbox.stop()
+            sandbox.start()
+            health = _health(sandbox)
+            assert (health["recent_failures"], health["is_suspended"]) == (3, False)
+            assert len(receiver.hits) == 7  # nothing was attempted again meanwhile
+        finally:
+            sandbox.stop()

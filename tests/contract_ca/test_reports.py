@@ -20,6 +20,7 @@ import pytest
 from tests.contract.support import envelope
 from tests.contract_ca.bulk_support import move_clock, wait_for
 from tests.contract_ca.more_support import (
+    OTHER,
     REPORTS,
     REPORTS_EMAIL,
     REPORTS_SMS,
@@ -28,7 +29,7 @@ from tests.contract_ca.more_support import (
     client,
     raw_call,
 )
-from tests.sandbox_process import SandboxProcess
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 GC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 FORBIDDEN = envelope(
@@ -252,3 +253,30 @@ def test_ten_requests_an_hour_per_service(base: str) -> None:
     retry = int(headers["Retry-After"])
     assert 3500 < retry <= 3600
     assert abs(int(headers["X-RateLimit-Reset"]) - (before + retry)) <= 5
+
+
+def test_a_service_reset_clears_its_reports(base: str) -> None:
+    """DELETE /sandbox/v1/messages?service_id=...: the service's reports go with its
+    messages (another service's stay), and so does its count of requests this hour."""
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+    def reset(service_id: str) -> dict[str, int]:
+        response = raw_call(
+            base, "DELETE", f"/sandbox/v1/messages?service_id={service_id}", None, admin
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    reset(OTHER)
+    kept = _request(base, {"report_type": "sms", "language": "en"})[1]["report_id"]
+    gone = _request(base, {"report_type": "sms", "language": "en"}, key="other")[1]["report_id"]
+    assert reset(OTHER)["reports_deleted"] == 1
+    assert call(base, "GET", "/v2/reports", key="other") == (
+        200,
+        {"reports": [], "links": {"current": f"{base}/v2/reports"}},
+    )
+    assert call(base, "GET", f"/v2/reports/{gone}", key="other")[0] == 404
+    assert call(base, "GET", f"/v2/reports/{kept}", key="reports")[0] == 200
+    for _ in range(10):  # the hour's ten requests are free again
+        assert _request(base, {"report_type": "email", "language": "en"}, key="other")[0] == 202
+    reset(OTHER)

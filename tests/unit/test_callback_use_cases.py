@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from simulator.domain.callback_health import SUSPENDED, SUSPENDED_AT, SuspensionRules
+from simulator.domain.callback_health import FAILED_AT, SUSPENDED, SUSPENDED_AT, SuspensionRules
 from simulator.domain.messages_gc import GC_STATUS_DESCRIPTIONS
 from simulator.domain.models import (
     KeyType,
@@ -149,7 +149,7 @@ async def test_the_failure_that_reaches_the_threshold_suspends_and_stores_it() -
     for _ in range(RULES.failures - 1):
         await h.failed(SERVICE_ID, "delivery_status")
     assert SUSPENDED not in store.services[SERVICE_ID].callbacks["delivery_status"]
-    assert h.recent_failures(SERVICE_ID, "delivery_status") == 2
+    assert h.recent_failures(store.services[SERVICE_ID], "delivery_status") == 2
 
     await h.failed(SERVICE_ID, "delivery_status")
     settings = store.services[SERVICE_ID].callbacks["delivery_status"]
@@ -166,7 +166,7 @@ async def test_failures_older_than_the_window_do_not_count() -> None:
     await h.failed(SERVICE_ID, "delivery_status")
     clock.advance(RULES.window_seconds + 1)
     await h.failed(SERVICE_ID, "delivery_status")
-    assert h.recent_failures(SERVICE_ID, "delivery_status") == 1
+    assert h.recent_failures(store.services[SERVICE_ID], "delivery_status") == 1
     assert changes.seen == []
 
 
@@ -178,8 +178,30 @@ async def test_a_resume_is_stored_and_starts_a_new_count() -> None:
     resumed = await h.set_suspended(SERVICE_ID, "delivery_status", False)
     assert resumed is not None and resumed.callbacks["delivery_status"][SUSPENDED] == "false"
     assert store.services[SERVICE_ID] == resumed
-    assert h.recent_failures(SERVICE_ID, "delivery_status") == 0
+    assert h.recent_failures(store.services[SERVICE_ID], "delivery_status") == 0
     assert changes.seen == [SERVICE_ID, SERVICE_ID]
+
+
+async def test_the_count_is_stored_and_read_back_after_a_restart() -> None:
+    store, clock, changes = store_with(delivery_status=SETTING), FakeClock(), Changes()
+    before = health(store, clock, changes)
+    await before.failed(SERVICE_ID, "delivery_status")
+    await before.failed(SERVICE_ID, "delivery_status")
+    assert FAILED_AT in store.services[SERVICE_ID].callbacks["delivery_status"]
+    after = health(store, clock, changes)  # a new process over the same data
+    assert after.recent_failures(store.services[SERVICE_ID], "delivery_status") == 2
+    await after.failed(SERVICE_ID, "delivery_status")  # the third: the threshold
+    settings = store.services[SERVICE_ID].callbacks["delivery_status"]
+    assert settings[SUSPENDED] == "true" and FAILED_AT not in settings
+    # and the stored count still ages out of the window
+    fresh, later = store_with(delivery_status=SETTING), FakeClock()
+    h = health(fresh, later, changes)
+    await h.failed(SERVICE_ID, "delivery_status")
+    later.advance(RULES.window_seconds + 1)
+    assert (
+        health(fresh, later, changes).recent_failures(fresh.services[SERVICE_ID], "delivery_status")
+        == 0
+    )
 
 
 async def test_without_rules_nothing_is_counted_or_suspended() -> None:
