@@ -19,6 +19,7 @@ from simulator.gateway.bulk import BulkService
 from simulator.gateway.bulk_reads import BulkReads
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.job_notifications import JobNotifications
+from simulator.gateway.phone_network import PhoneNetworkLimits
 
 __all__ = ["wire_bulk", "wire_bulk_reads"]
 
@@ -45,6 +46,11 @@ def wire_bulk(
             clock=clock,
             timing=config.timing,
             faults=faults,
+            phone_network=(
+                PhoneNetworkLimits(rules=profile.phone_network, limiter=limiter, clock=clock)
+                if profile.phone_network
+                else None
+            ),
         ),
         clock=clock,
         on_created=on_created,

@@ -80,7 +80,7 @@ class JobRunner:
             service, template = sources
             for start in range(job.processed_rows, len(job.rows), self._batch):
                 rows = job.rows[start : start + self._batch]
-                made = self._notifications.build(job, service, template, rows)
+                made = await self._notifications.build(job, service, template, rows)
                 lease = self._clock.now() + self._lease
                 await self._store.save_job_progress(job.id, made, start + len(rows), lease)
                 self.created += len(made)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CARRIER_BLOCKED", "PhoneNetworkRules"]
+from simulator.domain.models import Notification, Status
+
+__all__ = ["CARRIER_BLOCKED", "PhoneNetworkRules", "mark_carrier_blocked"]
 
 CARRIER_BLOCKED = "Blocked as spam by phone carrier"
 
@@ -24,3 +26,9 @@ CARRIER_BLOCKED = "Blocked as spam by phone carrier"
 class PhoneNetworkRules:
     same_content_per_hour: int = 20
     any_content_per_hour: int = 100
+
+
+def mark_carrier_blocked(notification: Notification) -> None:
+    """Handed to the provider, then blocked by the network: its planned end."""
+    notification.planned_status = Status.PERMANENT_FAILURE
+    notification.status_detail = CARRIER_BLOCKED

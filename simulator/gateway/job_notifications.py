@@ -28,6 +28,7 @@ from simulator.domain.profiles import Profile
 from simulator.domain.timeline import plan_timeline
 from simulator.gateway.content import ContentChecks
 from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.phone_network import PhoneNetworkLimits
 from simulator.gateway.recipient_checks import RecipientChecks
 from simulator.gateway.send_faults import row_fault
 
@@ -56,7 +57,9 @@ class JobNotifications:
         clock: SandboxClock,
         timing: SimulatorTiming,
         faults: FaultBook | None = None,
+        phone_network: PhoneNetworkLimits | None = None,
     ) -> None:
+        self._phone_network = phone_network
         self._faults = faults or FaultBook(random=random.random)
         self._profile = profile
         self._directory = directory
@@ -75,13 +78,15 @@ class JobNotifications:
             return None
         return entry.service, template
 
-    def build(
+    async def build(
         self, job: Job, service: Service, template: Template, rows: Sequence[JobRow]
     ) -> list[Notification]:
         made = []
         for row in rows:
             notification = self._one(job, service, template, row)
             if notification is not None:
+                if self._phone_network is not None:
+                    await self._phone_network.count(notification)
                 made.append(notification)
         return made
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 
 from simulator.domain.clock import Clock
-from simulator.domain.phone_network import PhoneNetworkRules
+from simulator.domain.models import KeyType, Notification, NotificationType
+from simulator.domain.phone_network import PhoneNetworkRules, mark_carrier_blocked
 from simulator.domain.ports import Limiter, Reservation
 
 __all__ = ["PhoneNetworkLimits"]
@@ -43,6 +44,14 @@ class PhoneNetworkLimits:
             ttl_seconds=_TTL,
         )
         return taken if isinstance(taken, Reservation) else None
+
+    async def count(self, notification: Notification) -> None:
+        """A bulk job's text as it is made: the networks see every text that reaches them,
+        single or bulk (a test key's never does; smoke-test rows are never made)."""
+        if notification.type is not NotificationType.SMS or notification.key_type is KeyType.TEST:
+            return
+        if await self.take(notification.normalised_to, notification.body) is None:
+            mark_carrier_blocked(notification)
 
 
 def _digest(text: str) -> str:

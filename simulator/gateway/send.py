@@ -34,7 +34,7 @@ from simulator.domain.models import (
     Status,
     Template,
 )
-from simulator.domain.phone_network import CARRIER_BLOCKED
+from simulator.domain.phone_network import mark_carrier_blocked
 from simulator.domain.ports import (
     Limiter,
     NotificationStore,
@@ -433,9 +433,8 @@ class SendService:
         # kept for every key type: the inspection API renders the email HTML from it
         notification.personalisation = ctx.personalisation
         self._plan(notification, ctx.forced)
-        if ctx.carrier_blocked:  # handed to the provider, then blocked by the network
-            notification.planned_status = Status.PERMANENT_FAILURE
-            notification.status_detail = CARRIER_BLOCKED
+        if ctx.carrier_blocked:
+            mark_carrier_blocked(notification)
         return notification
 
     def _plan(self, notification: Notification, forced: FaultRule | None) -> None:

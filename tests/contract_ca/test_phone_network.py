@@ -65,3 +65,32 @@ def test_test_keys_never_reach_a_network(base: str) -> None:
         lambda: n if (n := test.get_notification_by_id(ids[20]))["status"] in FINAL else None
     )
     assert last["status"] == "delivered"
+
+
+def test_bulk_texts_count_toward_the_same_limits(base: str) -> None:
+    """The networks see a bulk job's texts as any others: 19 single sends, then a job of
+    two identical rows to the same number: the job's second text is the 21st."""
+    number = "+16135550164"
+    singles = [_send(base, number, "Bulk") for _ in range(19)]
+    _final(base, singles[-1])
+    live = client(base, "live")
+    job = live.post(
+        "/v2/notifications/bulk",
+        {
+            "name": "network",
+            "template_id": SMS,
+            "rows": [["phone number", "name"], [number, "Bulk"], [number, "Bulk"]],
+        },
+    )["data"]
+
+    def made() -> list[dict[str, Any]] | None:
+        listed = live.get_all_notifications(include_jobs=True)["notifications"]
+        rows = [n for n in listed if n.get("job_id") == job["id"] or n["phone_number"] == number]
+        ours = [n for n in rows if n["id"] not in singles]
+        return ours if len(ours) == 2 and all(n["status"] in FINAL for n in ours) else None
+
+    outcomes = sorted((n["status"], n["provider_response"]) for n in wait_for(made, timeout=20))
+    assert outcomes == [
+        ("delivered", None),
+        ("permanent-failure", "Blocked as spam by phone carrier"),
+    ]
