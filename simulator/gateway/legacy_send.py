@@ -13,6 +13,7 @@ recipients). Refusals that GC files under a field come back as ``{field: [text]}
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from simulator.domain.errors import LegacyInvalidRequest, NotifyError
@@ -100,7 +101,7 @@ class LegacySendService:
         outcome = await self._sender.send(principal, notification_type, data, steps=self._steps)
         return outcome, form
 
-    def _to_refusal(self, is_sms: bool) -> Any:
+    def _to_refusal(self, is_sms: bool) -> Callable[[str], str | None]:
         profile = self._profile
 
         def check(to: str) -> str | None:

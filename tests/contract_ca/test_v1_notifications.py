@@ -41,6 +41,7 @@ _KEYS = {
     "limits-test": ("v1-limits-test", LIMITS, "f3333333-3333-4333-8333-3333333333c2"),
 }
 KEYS = {label: f"gcntfy-{n}-{sid}-{secret}" for label, (n, sid, secret) in _KEYS.items()}
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 NOT_FOUND_URL = (
     "The requested URL was not found on the server. If you entered the URL manually please "
@@ -123,12 +124,12 @@ def test_a_v1_send_is_read_back_by_v1_and_v2(sandbox) -> None:
     sent = client(sandbox).post("/notifications/sms", sms(name="Bo", day="Friday"))
     notification_id = sent["data"]["notification"]["id"]
     one = client(sandbox).get(f"/notifications/{notification_id}")["data"]["notification"]
-    for moment in ("created_at",):
-        assert ISO.match(one.pop(moment))
-    assert one.pop("api_key") and one.pop("updated_at", None) in (None, one.get("sent_at"))
-    one.pop("sent_at")
-    status = one.pop("status")
-    assert status in ("created", "sent", "delivered")
+    assert ISO.match(one.pop("created_at"))
+    for moment in ("sent_at", "updated_at"):  # set as the simulated timeline moves on
+        value = one.pop(moment)
+        assert value is None or ISO.match(value)
+    assert UUID.match(one.pop("api_key"))  # the key's id
+    assert one.pop("status") in ("created", "sent", "delivered")
     assert one == {
         "billable_units": 1,
         "body": "Hello Bo, it's Friday.",
