@@ -42,6 +42,7 @@ from simulator.domain.recipients import (
 )
 from simulator.domain.schemas import RequestSchemas
 from simulator.domain.simulation import SimulationRules
+from simulator.domain.timeline import planned_span
 from simulator.fixtures import (
     LoadedFixtures,
     ServiceDefaults,
@@ -73,6 +74,7 @@ from simulator.gateway.service_admin import ServiceAdmin
 from simulator.gateway.service_callbacks import ServiceCallbacks
 from simulator.gateway.team_access import TeamAccess
 from simulator.gateway.template_management import TemplateManagement
+from simulator.gateway.timelines import StoredTimelines
 from simulator.gateway.usage_report import UsageReport
 from simulator.legacy_wiring import wire_legacy
 from simulator.letter_wiring import wire_letters
@@ -226,7 +228,7 @@ def _gateway_ctx(
         profile = load_profile(config)
         box = SecretBox(load_master_key(config.secret_key, config.data_dir))
         storage = await open_storage(
-            config.database_url, config.data_dir, box, config.sqlite_synchronous
+            config.database_url, config.data_dir, box, config.sqlite_synchronous, clock
         )
         store = storage.store
         factories = load_provider_factories()
@@ -369,6 +371,7 @@ def _wire(
         sms_in_flight=profile.sms_hand_off_status,
     )
     events.subscribe_due(worker.notify_due)
+    events.subscribe_changes(worker.announce)
     documents = DocumentLinks(
         files=storage.files, clock=clock.now, public_base_url=config.public_url
     )
@@ -381,7 +384,7 @@ def _wire(
         clock=clock,
         timing=config.timing,
         email_domain=email_domain,
-        on_scheduled=on_scheduled,
+        on_stored=events.stored,
         on_key_event=key_events,
         callbacks=planner,
         on_callback_queued=callback_sender.notify_due,
@@ -389,6 +392,14 @@ def _wire(
         documents=documents,
     )
     key_usage = KeyUsage(store, clock)
+    timelines = StoredTimelines(
+        store=store,
+        clock=clock,
+        span=planned_span(
+            profile.simulation, config.timing.sending_delay, config.timing.delivery_delay
+        ),
+        on_scheduled=on_scheduled,
+    )
     key_manager = KeyManager(
         store=store,
         directory=directory,
@@ -483,6 +494,7 @@ def _wire(
             publish=events.publish,
             allow_http=config.callbacks_allow_http,
             callback_store=storage.callbacks,
+            timelines=timelines,
             suspendable=frozenset(callback_health.rules.kinds if callback_health.rules else ()),
         ),
         message_log=MessageLog(
@@ -500,7 +512,7 @@ def _wire(
         store=store,
         limiter=limiter,
         directory=directory,
-        on_created=on_scheduled,
+        on_created=events.stored,
         faults=faults,
     )
     gateway.bulk_reads = wire_bulk_reads(
@@ -537,7 +549,7 @@ def _wire(
     admin = AdminGateway(
         admin_token=admin_token,
         messages=profile.messages,
-        clock=ClockControl(clock, _on_clock_moved(gateway, worker, clock)),
+        clock=ClockControl(clock, _on_clock_moved(gateway, worker, clock), timelines),
         service_admin=service_admin,
         key_manager=key_manager,
         key_usage=key_usage,

@@ -5,13 +5,13 @@ Kept apart from app.py's ``_wire`` so the composition root only asks for the two
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
 
 from simulator.config import Config
 from simulator.delivery.job_runner import JobRunner
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
+from simulator.domain.models import Notification
 from simulator.domain.ports import Limiter, Store
 from simulator.domain.profiles import Profile
 from simulator.gateway.allowances import Allowances
@@ -32,7 +32,7 @@ def wire_bulk(
     store: Store,
     limiter: Limiter,
     directory: ServiceDirectory,
-    on_created: Callable[[datetime], None],
+    on_created: Callable[[Sequence[Notification]], None],
     faults: FaultBook,
 ) -> tuple[BulkService | None, JobRunner | None]:
     """(the bulk use case, its job runner); both None where the profile has no bulk route."""

@@ -26,7 +26,7 @@ async def post_clock(request: web.Request) -> web.Response:
     body = await admin_body(request)
     clock = request.app[ADMIN_KEY].clock
     if body.get("reset") is True:
-        clock.reset()
+        await clock.reset()
     elif "advance_seconds" in body:
         seconds = body["advance_seconds"]
         if not isinstance(seconds, int | float) or isinstance(seconds, bool):
@@ -36,11 +36,11 @@ async def post_clock(request: web.Request) -> web.Response:
             raise BadRequestError(f"advance_seconds must be from {low} to {high}")
         step = timedelta(seconds=seconds)
         moment_in_range("advance_seconds (the clock it leads to)", clock.now() + step)
-        clock.advance(step)
+        await clock.advance(step)
     elif "set" in body:
         moment = parse_time(body["set"], "set")  # inside the clock's range
         assert moment is not None
-        clock.set(moment)
+        await clock.set(moment)
     else:
         raise BadRequestError("Give one of advance_seconds, set or reset")
     return json_response(_view(request))

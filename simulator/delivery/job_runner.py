@@ -10,14 +10,15 @@ is due once the sandbox clock reaches its ``scheduled_for``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 import structlog
 
 from simulator.delivery.polling import PollingLoop
 from simulator.domain.clock import Clock
 from simulator.domain.jobs import Job
+from simulator.domain.models import Notification
 from simulator.domain.ports import JobStore
 from simulator.gateway.job_notifications import JobNotifications
 
@@ -33,7 +34,7 @@ class JobRunner:
         store: JobStore,
         notifications: JobNotifications,
         clock: Clock,
-        on_created: Callable[[datetime], None],
+        on_created: Callable[[Sequence[Notification]], None],
         poll_seconds: float = 0.5,
         batch_size: int = 500,
         lease_seconds: float = 10.0,
@@ -85,7 +86,7 @@ class JobRunner:
                 await self._store.save_job_progress(job.id, made, start + len(rows), lease)
                 self.created += len(made)
                 if made:
-                    self._on_created(min(n.next_action_at or n.created_at for n in made))
+                    self._on_created(made)
                 await asyncio.sleep(0)  # requests go on being answered meanwhile
         await self._store.finish_job(job.id, self._clock.now())
         self._current = None

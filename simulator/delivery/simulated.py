@@ -1,30 +1,19 @@
-"""Next steps of a simulated timeline: created -> sending (or sent) -> final."""
+"""Next steps of a simulated timeline taken one by one: created -> sending (or sent) -> final.
+
+Only timelines the planner did not store once come here (domain/timeline.py says which).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from simulator.config import SimulatorTiming
-from simulator.domain.models import KeyType, Notification, NotificationType, Status
+from simulator.domain.models import KeyType, Notification, Status
 from simulator.domain.ports import Transition
-from simulator.domain.simulation import MagicOutcome, SimulationRules
+from simulator.domain.simulation import MagicOutcome
+from simulator.domain.timeline import in_flight_status
 
-__all__ = ["next_simulated_step", "special_recipients"]
-
-
-def special_recipients(rules: SimulationRules) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(SMS suffixes, emails) whose timeline is not plain: a delay before the final status,
-    or none at all. None when even the default outcome is not plain (no bulk hand-off)."""
-    if _special(rules.default):
-        return None
-    return (
-        tuple(suffix for suffix, outcome in rules.sms_suffixes if _special(outcome)),
-        tuple(email for email, outcome in rules.emails.items() if _special(outcome)),
-    )
-
-
-def _special(outcome: MagicOutcome) -> bool:
-    return not outcome.terminal or outcome.extra_delay != 0
+__all__ = ["next_simulated_step"]
 
 
 def next_simulated_step(
@@ -56,11 +45,7 @@ def _hand_off(
     now: datetime,
     sms_in_flight: Status | None,
 ) -> Transition:
-    in_flight = (
-        Status.SENT if n.type is NotificationType.SMS and n.international else Status.SENDING
-    )
-    if sms_in_flight is not None and n.type is NotificationType.SMS:
-        in_flight = sms_in_flight
+    in_flight = in_flight_status(n, sms_in_flight)
     if not outcome.terminal:
         # the "stays pending" recipient: hand off, then park in its status for good
         return Transition(n.id, Status.CREATED, outcome.status, now, set_sent_at=True)

@@ -3,22 +3,27 @@
 All its state is in the store (status, next_action_at, attempts), so a restart,
 or a second replica, simply picks up whatever is due. Every step is a
 compare-and-set, so no step happens twice.
+
+Timelines stored once (domain/timeline.py) are never due: nothing is written when
+they change. The worker only wakes the change feed's readers at those moments
+(``announce``), so live views refresh as they would after a step.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+import heapq
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
 import structlog
 
 from simulator.config import SimulatorTiming
 from simulator.delivery.polling import PollingLoop
-from simulator.delivery.simulated import next_simulated_step, special_recipients
+from simulator.delivery.simulated import next_simulated_step
 from simulator.domain.clock import Clock
 from simulator.domain.models import KeyType, Notification, Status
-from simulator.domain.ports import NotificationStore, SimulatedHandOff, Transition
+from simulator.domain.ports import NotificationStore, Transition
 from simulator.domain.simulation import SimulationRules
 from simulator.gateway.callback_planner import CallbackPlanner
 
@@ -29,6 +34,10 @@ log = structlog.get_logger("simulator.worker")
 # how long a replica holds due rows it claimed (PostgreSQL): if it dies, they are late by
 # at most this much; every step it applies sets the row's next moment anew
 _STEP_LEASE_SECONDS = 10.0
+# planned changes are announced on this grain (rounded up): consecutive sends share one
+_BEAT = timedelta(seconds=0.25)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Dispatch = Callable[[Notification], Awaitable[None]]
 
@@ -53,7 +62,6 @@ class DeliveryWorker:
         sms_in_flight: Status | None = None,
     ) -> None:
         self._sms_in_flight = sms_in_flight
-        self._special = special_recipients(rules)
         self._callbacks = callbacks
         self._on_changed = on_changed
         self._on_callback_queued = on_callback_queued
@@ -66,6 +74,8 @@ class DeliveryWorker:
         self._dispatch = dispatch
         self._batch = batch_size
         self._next_hint: datetime | None = None
+        self._beats: list[datetime] = []  # a heap of moments to announce
+        self._beat_set: set[datetime] = set()  # the same, for a quick "already there?"
         self._loop = PollingLoop(
             "delivery-worker", self.run_once, poll_seconds=poll_seconds, wait_seconds=self._wait
         )
@@ -80,6 +90,16 @@ class DeliveryWorker:
             self._next_hint = at
             self._loop.wake()
 
+    def announce(self, moments: Sequence[datetime]) -> None:
+        """Wake the change feed's readers at these moments, when a timeline stored once
+        changes with nothing written. Kept in memory only: after a restart a reader
+        sees the change at its next look, as the data is all in the row."""
+        for at in moments:
+            beat = _EPOCH + -((_EPOCH - at) // _BEAT) * _BEAT  # rounded up to the grain
+            if beat not in self._beat_set:
+                self._beat_set.add(beat)
+                heapq.heappush(self._beats, beat)
+
     def start(self) -> None:
         self._loop.start()
 
@@ -89,18 +109,24 @@ class DeliveryWorker:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     def _wait(self, poll: float) -> float:
-        """Sleep no longer than until the next step this process knows is due."""
-        if self._next_hint is None:
+        """Sleep no longer than until the next step or announcement this process knows of."""
+        soonest = [at for at in (self._next_hint, self._beats[0] if self._beats else None) if at]
+        if not soonest:
             return poll
-        gap = (self._next_hint - self._clock.now()).total_seconds()
+        gap = (min(soonest) - self._clock.now()).total_seconds()
         return max(0.0, min(poll, gap))
+
+    def _announce_due(self, now: datetime) -> None:
+        if self._beats and self._beats[0] <= now:
+            while self._beats and self._beats[0] <= now:
+                self._beat_set.discard(heapq.heappop(self._beats))
+            self._on_changed()
 
     async def run_once(self) -> bool:
         """Apply every due step; True when a full batch suggests more is waiting."""
         now = self._clock.now()
         self._next_hint = None
-        await self._finish_simulated(now)
-        await self._hand_off_simulated(now)
+        self._announce_due(now)
         due = await self._store.claim_due_notifications(
             now, now + timedelta(seconds=_STEP_LEASE_SECONDS), self._batch
         )
@@ -135,36 +161,6 @@ class DeliveryWorker:
                     n.attempts += 1
                     self._start_dispatch(n)
         return len(due) >= self._batch
-
-    async def _finish_simulated(self, now: datetime) -> int:
-        """The bulk path for final simulated steps that owe no callback."""
-        skip = await self._callbacks.services_with_callbacks()
-        finished = await self._store.finish_simulated(now, skip)
-        if finished:
-            self.steps += finished
-            self._on_changed()
-        return finished
-
-    async def _hand_off_simulated(self, now: datetime) -> int:
-        """The bulk path for plain simulated hand-offs that owe no callback (issue 16):
-        one statement instead of a read, a Python step and an UPDATE per row."""
-        if self._special is None:
-            return 0
-        deliver_at = now + timedelta(seconds=self._timing.delivery_delay)
-        plan = SimulatedHandOff(
-            at=now,
-            deliver_at=deliver_at,
-            skip_services=await self._callbacks.services_with_callbacks(),
-            special_sms_suffixes=self._special[0],
-            special_emails=self._special[1],
-            sms_in_flight=self._sms_in_flight,
-        )
-        moved = await self._store.hand_off_simulated(plan)
-        if moved:
-            self.steps += moved
-            self._on_changed()
-            self.notify_due(deliver_at)
-        return moved
 
     def _give_up(self, n: Notification, now: datetime) -> Transition:
         # claimed again and again without an answer: stop, as Notify would after retries

@@ -71,5 +71,10 @@ class SandboxClock:
         self._last = 0
 
     @property
+    def is_wall_time(self) -> bool:
+        """Not moved: what a restart would come back to."""
+        return self._pinned is None and not self._offset
+
+    @property
     def offset(self) -> timedelta:
         return self._offset

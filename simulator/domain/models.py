@@ -248,6 +248,9 @@ class Notification:
     scheduled_for: datetime | None = None
     # GC's bulk sends: the job that created it (listed only with include_jobs=true)
     job_id: str | None = None
+    # a timeline stored once (domain/timeline.py): sent_at and updated_at hold its planned
+    # moments, and this is what it shows between them; its status is derived when read
+    in_flight_status: Status | None = None
 
     @property
     def completed_at(self) -> datetime | None:

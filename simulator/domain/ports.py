@@ -88,25 +88,6 @@ class Transition:
 
 
 @dataclass(frozen=True, slots=True)
-class SimulatedHandOff:
-    """The first step of plain simulated timelines, for every due row at once.
-
-    Due test-key SMS and emails still `created` go in flight (`sms_in_flight`, else sent
-    for international SMS, else sending) at `at`, with the final step due at
-    `deliver_at`; except rows of `skip_services` (owed callbacks) and recipients whose
-    timeline is not plain (a magic recipient with a delay or no final status): those
-    keep the per-row path.
-    """
-
-    at: datetime
-    deliver_at: datetime
-    skip_services: Sequence[str]
-    special_sms_suffixes: Sequence[str]
-    special_emails: Sequence[str]
-    sms_in_flight: Status | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class MessageRecord:
     notification_id: str
     service_id: str
@@ -222,8 +203,8 @@ class NotificationStore(Protocol):
     ) -> list[Notification]: ...
     async def next_due_at(self) -> datetime | None: ...
     async def apply_transitions(self, transitions: Sequence[Transition]) -> list[bool]: ...
-    async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int: ...
-    async def hand_off_simulated(self, plan: SimulatedHandOff) -> int: ...
+    async def work_stepwise(self, service_id: str, since: datetime) -> int: ...
+    async def freeze_rewound(self, before: datetime, since: datetime) -> int: ...
     async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool: ...
     async def add_received_text(
         self, text: ReceivedText, *, callback: CallbackRecord | None = None

@@ -6,17 +6,23 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from simulator.domain.clock import SandboxClock
+from simulator.gateway.timelines import StoredTimelines
 
 __all__ = ["ClockControl"]
 
 
 class ClockControl:
-    """The clock the admin API moves. After each move `on_moved` runs: cached entries are
-    re-read, and timelines, scheduled jobs and callback retries now due run at once."""
+    """The clock the admin API moves. After each move, timelines stored once keep what
+    had been seen if it went back (before the move is answered), then `on_moved` runs:
+    cached entries are re-read, and timelines, scheduled jobs and callback retries now
+    due run at once."""
 
-    def __init__(self, clock: SandboxClock, on_moved: Callable[[], None]) -> None:
+    def __init__(
+        self, clock: SandboxClock, on_moved: Callable[[], None], timelines: StoredTimelines
+    ) -> None:
         self._clock = clock
         self._on_moved = on_moved
+        self._timelines = timelines
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -25,14 +31,21 @@ class ClockControl:
     def offset(self) -> timedelta:
         return self._clock.offset
 
-    def advance(self, step: timedelta) -> None:
+    async def advance(self, step: timedelta) -> None:
+        before = self._clock.now()
         self._clock.advance(step)
-        self._on_moved()
+        await self._moved(before)
 
-    def set(self, moment: datetime) -> None:
+    async def set(self, moment: datetime) -> None:
+        before = self._clock.now()
         self._clock.set(moment)
-        self._on_moved()
+        await self._moved(before)
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
+        before = self._clock.now()
         self._clock.reset()
+        await self._moved(before)
+
+    async def _moved(self, before: datetime) -> None:
+        await self._timelines.clock_moved(before)
         self._on_moved()

@@ -25,7 +25,7 @@ from simulator.domain.models import (
     Template,
 )
 from simulator.domain.profiles import Profile
-from simulator.domain.timeline import plan_timeline
+from simulator.domain.timeline import may_store_once, plan_timeline
 from simulator.gateway.content import ContentChecks
 from simulator.gateway.directory import ServiceDirectory
 from simulator.gateway.phone_network import PhoneNetworkLimits
@@ -122,10 +122,10 @@ class JobNotifications:
             job_id=job.id,
         )
         notification.personalisation = dict(row.personalisation)
-        self._plan(notification)
+        self._plan(notification, service)
         return notification
 
-    def _plan(self, notification: Notification) -> None:
+    def _plan(self, notification: Notification, service: Service) -> None:
         """As a single send: the simulator for test keys (faults included), else providers."""
         forced = row_fault(
             self._faults, notification.service_id, notification.type, notification.to
@@ -136,4 +136,7 @@ class JobNotifications:
             sending_delay=self._timing.sending_delay,
             immediate=self._timing.immediate,
             forced=forced,
+            delivery_delay=self._timing.delivery_delay,
+            store_once=may_store_once(service, wall_clock=self._clock.is_wall_time),
+            sms_in_flight=self._profile.sms_hand_off_status,
         )

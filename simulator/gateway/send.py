@@ -10,9 +10,9 @@ between the steps: ``Profile.send_steps`` gives the order (``SendStep`` values),
 from __future__ import annotations
 
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -46,7 +46,7 @@ from simulator.domain.profiles import Profile
 from simulator.domain.sanitise_content import sanitise_personalisation
 from simulator.domain.schemas import RequestSchemas, parse_scheduled_for
 from simulator.domain.send_steps import SendStep
-from simulator.domain.timeline import plan_timeline
+from simulator.domain.timeline import may_store_once, plan_timeline
 from simulator.gateway.allowances import Admission, Allowances
 from simulator.gateway.auth import Principal
 from simulator.gateway.callback_planner import CallbackPlanner
@@ -117,7 +117,7 @@ class SendService:
         clock: SandboxClock,
         timing: SimulatorTiming,
         email_domain: str,
-        on_scheduled: Callable[[datetime], None],
+        on_stored: Callable[[Sequence[Notification]], None],
         on_key_event: Callable[[ApiKey, str, str], None] | None = None,
         callbacks: CallbackPlanner,
         on_callback_queued: Callable[[], None] = lambda: None,
@@ -135,7 +135,7 @@ class SendService:
         self._clock = clock
         self._timing = timing
         self._email_domain = email_domain
-        self._on_scheduled = on_scheduled
+        self._on_stored = on_stored
         self._allowances = Allowances(
             profile=profile,
             limiter=limiter,
@@ -382,7 +382,7 @@ class SendService:
             if callback is not None:
                 self._on_callback_queued()
             # also tells long-polling readers that something new is stored
-            self._on_scheduled(notification.next_action_at or notification.created_at)
+            self._on_stored((notification,))
             # debug: an info line per send would cost more than the send (issue 4)
             log.debug(
                 "notification_created",
@@ -432,12 +432,12 @@ class SendService:
         )
         # kept for every key type: the inspection API renders the email HTML from it
         notification.personalisation = ctx.personalisation
-        self._plan(notification, ctx.forced)
+        self._plan(notification, ctx.service, ctx.forced)
         if ctx.carrier_blocked:
             mark_carrier_blocked(notification)
         return notification
 
-    def _plan(self, notification: Notification, forced: FaultRule | None) -> None:
+    def _plan(self, notification: Notification, service: Service, forced: FaultRule | None) -> None:
         """Decide the notification's path: the simulator for test keys, providers otherwise."""
         plan_timeline(
             notification,
@@ -445,6 +445,9 @@ class SendService:
             sending_delay=self._timing.sending_delay,
             immediate=self._timing.immediate,
             forced=forced,
+            delivery_delay=self._timing.delivery_delay,
+            store_once=may_store_once(service, wall_clock=self._clock.is_wall_time),
+            sms_in_flight=self._profile.sms_hand_off_status,
         )
 
 

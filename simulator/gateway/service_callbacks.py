@@ -21,6 +21,7 @@ from simulator.domain.ports import CallbackStore, Store
 from simulator.domain.recipients import normalise_phone_for_matching
 from simulator.gateway.callback_planner import CallbackPlanner
 from simulator.gateway.service_admin import ServiceAdmin
+from simulator.gateway.timelines import StoredTimelines
 
 __all__ = ["ServiceCallbacks", "masked_callback"]
 
@@ -50,8 +51,10 @@ class ServiceCallbacks:
         publish: Callable[[], None],
         allow_http: bool,
         callback_store: CallbackStore,
+        timelines: StoredTimelines,
         suspendable: frozenset[str] = frozenset(),
     ) -> None:
+        self._timelines = timelines
         self._suspendable = suspendable
         self._callback_store = callback_store
         self._store = store
@@ -81,6 +84,8 @@ class ServiceCallbacks:
             kind: {"url": settings.url, "bearer_token": settings.bearer_token, **kept},
         }
         saved = await self._save(replace(service, callbacks=callbacks))
+        if kind == "delivery_status":  # the steps still to come owe it
+            await self._timelines.callbacks_set(service.id)
         if kind in self._suspendable:  # GC pings a callback that is set up or changed
             self._sender.check_health_soon(service.id, kind, settings.url, settings.bearer_token)
         return saved

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from simulator.domain.clock import Clock, SandboxClock
 from simulator.domain.ports import CallbackStore, FileStore, InspectionView, Store
 from simulator.storage.callbacks import CallbackQueries
 from simulator.storage.files import FileQueries
@@ -54,9 +55,14 @@ def sqlite_path(url: str | None, data_dir: Path | str) -> Path:
 
 
 async def open_storage(
-    url: str | None, data_dir: Path | str, box: SecretBox, synchronous: str = "NORMAL"
+    url: str | None,
+    data_dir: Path | str,
+    box: SecretBox,
+    synchronous: str = "NORMAL",
+    clock: Clock | None = None,
 ) -> Storage:
-    """Open (and migrate) the store a URL names; `synchronous` applies to SQLite only."""
+    """Open (and migrate) the store a URL names; `synchronous` applies to SQLite only;
+    `clock`: the sandbox's, for reads of timelines stored once (wall time if not given)."""
     scheme = urlsplit(url).scheme.lower() if url else "sqlite"
     db: Database
     if scheme in {"postgresql", "postgres"}:
@@ -68,6 +74,8 @@ async def open_storage(
         raise ValueError(
             f"unsupported database URL scheme {scheme!r} (use sqlite:// or postgresql://)"
         )
-    store = SqlStore(db, box)
+    clock = clock or SandboxClock()
+    store = SqlStore(db, box, clock)
     await store.open()
-    return Storage(store, CallbackQueries(db), InspectionQueries(db), FileQueries(db), db)
+    inspection = InspectionQueries(db, clock)
+    return Storage(store, CallbackQueries(db), inspection, FileQueries(db), db)

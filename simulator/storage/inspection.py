@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from simulator.domain.clock import Clock, SandboxClock
 from simulator.domain.ports import InspectionQuery, InspectionRow
 from simulator.storage.dialect import Dialect
 from simulator.storage.rows import NOTIFICATION_COLUMNS, micros, notification_from_row
 from simulator.storage.sql import Database, Program, execute, fetch
+from simulator.storage.timelines import read_columns, visible_status
 
 __all__ = ["InspectionQueries"]
 
-_N_COLUMNS = ", ".join(f"n.{c.strip()}" for c in NOTIFICATION_COLUMNS.split(","))
+# as a reader sees them at :now (storage/timelines.py: timelines stored once)
+_N_COLUMNS = read_columns("n.")
 _M_COLUMNS = "m.provider, m.sender, m.body, m.html, m.fragment_count"
 _WIDTH = len(NOTIFICATION_COLUMNS.split(","))
 
@@ -24,13 +27,15 @@ def _where(query: InspectionQuery) -> tuple[str, dict[str, object]]:
         ("service_id", query.service_id),
         ("key_type", query.key_type),
         ("reference", query.reference),
-        ("status", query.status),
         ("template_id", query.template_id),
         ("notification_type", query.channel),
     ):
         if value is not None:
             clauses.append(f"n.{column} = :{column}")
             params[column] = value
+    if query.status is not None:
+        clauses.append(f"({visible_status('n.')}) = :status")
+        params["status"] = query.status
     if query.recipient is not None:
         clauses.append("(n.to_address = :recipient OR n.normalised_to = :normalised)")
         params["recipient"] = query.recipient
@@ -70,8 +75,9 @@ def _purge_service(service_id: str, cutoff: int | None) -> Program[int]:
 
 
 class InspectionQueries:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self._db = db
+        self._clock = clock or SandboxClock()
 
     async def find(self, query: InspectionQuery) -> list[InspectionRow]:
         where, params = _where(query)
@@ -79,12 +85,13 @@ class InspectionQueries:
             f"SELECT {_N_COLUMNS}, {_M_COLUMNS} FROM notifications n "
             f"LEFT JOIN messages m ON m.notification_id = n.id {where} "
             "ORDER BY n.created_at DESC LIMIT :limit",
-            params | {"limit": query.limit},
+            params | {"limit": query.limit, "now": micros(self._clock.now())},
         )
         return [InspectionRow(notification_from_row(row[:_WIDTH]), *row[_WIDTH:]) for row in rows]
 
     async def delete(self, query: InspectionQuery) -> int:
         where, params = _where(query)
+        params["now"] = micros(self._clock.now())  # a status filter is on what is seen
         dialect = self._db.dialect
         return await self._db.write(lambda: _delete(where, params, dialect))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from simulator.domain.clock import Clock
 from simulator.domain.jobs import Job
 from simulator.domain.models import Notification
 from simulator.storage.job_rows import (
@@ -22,6 +23,7 @@ from simulator.storage.job_rows import (
 )
 from simulator.storage.rows import NOTIFICATION_COLUMNS, by_name, micros, notification_values
 from simulator.storage.sql import Database, Program, execute, execute_many, named
+from simulator.storage.timelines import visible_status
 
 __all__ = ["JobQueries"]
 
@@ -46,6 +48,7 @@ def _progress(
 
 class JobQueries:
     _db: Database
+    _clock: Clock
 
     async def add_job(self, job: Job) -> None:
         await self._db.run(
@@ -87,10 +90,10 @@ class JobQueries:
             return {}
         d = self._db.dialect
         rows = await self._db.rows(
-            "SELECT job_id, status, COUNT(*) FROM notifications "
+            f"SELECT job_id, {visible_status()} AS seen, COUNT(*) FROM notifications "
             f"WHERE {d.member('job_id', 'ids')} "
-            "GROUP BY job_id, status ORDER BY job_id, status",
-            {"ids": d.values(job_ids)},
+            "GROUP BY job_id, seen ORDER BY job_id, seen",
+            {"ids": d.values(job_ids), "now": micros(self._clock.now())},
         )
         found: dict[str, list[tuple[str, int]]] = {job_id: [] for job_id in job_ids}
         for job_id, status, count in rows:

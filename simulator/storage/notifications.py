@@ -6,14 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from simulator.domain.callbacks import CallbackRecord
+from simulator.domain.clock import Clock
 from simulator.domain.models import Notification, ReceivedText
-from simulator.domain.ports import (
-    ListQuery,
-    MessageQuery,
-    MessageRecord,
-    SimulatedHandOff,
-    Transition,
-)
+from simulator.domain.ports import ListQuery, MessageQuery, MessageRecord, Transition
 from simulator.storage.rows import (
     DUE_COLUMNS,
     MESSAGE_COLUMNS,
@@ -29,11 +24,18 @@ from simulator.storage.rows import (
     received_text_from_row,
 )
 from simulator.storage.sql import Database, Program, execute, fetch, named
+from simulator.storage.timelines import (
+    freeze_rewound,
+    read_columns,
+    visible_status,
+    work_stepwise,
+)
 from simulator.storage.transitions import apply_transition, insert_callback
 
 __all__ = ["NotificationQueries"]
 
-_SELECT = f"SELECT {NOTIFICATION_COLUMNS} FROM notifications"
+# what a reader sees at :now (storage/timelines.py: timelines stored once)
+_SELECT = f"SELECT {read_columns()} FROM notifications"
 _INSERT = (
     f"INSERT INTO notifications ({NOTIFICATION_COLUMNS}) VALUES ({named(NOTIFICATION_COLUMNS)})"
 )
@@ -67,11 +69,6 @@ def _claim_due(
         {"now": now, "lease": lease, "limit": limit},
     )
     return rows
-
-
-def _like_literal(text: str) -> str:
-    """`text` matched literally by LIKE ... ESCAPE '!'."""
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_")
 
 
 def _insert(sql: str, values: dict[str, object], callback: CallbackRecord | None) -> Program[None]:
@@ -109,6 +106,7 @@ def _purge(cutoff: int | None) -> Program[int]:
 
 class NotificationQueries:
     _db: Database
+    _clock: Clock
 
     async def add_notification(
         self, notification: Notification, *, callback: CallbackRecord | None = None
@@ -121,17 +119,25 @@ class NotificationQueries:
     ) -> Notification | None:
         row = await self._db.row(
             f"{_SELECT} WHERE id = :id AND service_id = :service_id AND created_at >= :floor",
-            {"id": notification_id, "service_id": service_id, "floor": micros(not_before) or 0},
+            {
+                "id": notification_id,
+                "service_id": service_id,
+                "floor": micros(not_before) or 0,
+                "now": micros(self._clock.now()),
+            },
         )
         return notification_from_row(row) if row else None
 
     async def find_notification(self, notification_id: str) -> Notification | None:
-        row = await self._db.row(f"{_SELECT} WHERE id = :id", {"id": notification_id})
+        row = await self._db.row(
+            f"{_SELECT} WHERE id = :id", {"id": notification_id, "now": micros(self._clock.now())}
+        )
         return notification_from_row(row) if row else None
 
     async def find_by_provider_reference(self, reference: str) -> Notification | None:
         row = await self._db.row(
-            f"{_SELECT} WHERE provider_reference = :reference LIMIT 1", {"reference": reference}
+            f"{_SELECT} WHERE provider_reference = :reference LIMIT 1",
+            {"reference": reference, "now": micros(self._clock.now())},
         )
         return notification_from_row(row) if row else None
 
@@ -158,6 +164,8 @@ class NotificationQueries:
         params: dict[str, object] = {
             "service_id": query.service_id,
             "floor": micros(query.not_before) or 0,
+            # a status filter is on what a reader sees now
+            "now": micros(self._clock.now()),
         }
         if query.key_type is not None:
             clauses.append("key_type = :key_type")
@@ -168,7 +176,7 @@ class NotificationQueries:
             clauses.append(d.member("notification_type", "types"))
             params["types"] = d.values(query.template_types)
         if query.statuses:
-            clauses.append(d.member("status", "statuses"))
+            clauses.append(d.member(f"({visible_status()})", "statuses"))
             params["statuses"] = d.values(query.statuses)
         if query.reference is not None:
             clauses.append("reference = :reference")
@@ -202,58 +210,18 @@ class NotificationQueries:
         )
         return [notification_from_row(r) for r in rows]
 
-    async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int:
-        """Move due test-key notifications to their planned final status in one statement.
+    async def work_stepwise(self, service_id: str, since: datetime) -> int:
+        """The service's timelines stored once that still have steps to come become rows
+        the worker steps (a delivery-status callback was just set: those steps owe it);
+        ``since``: no such timeline was created earlier."""
+        now, floor = micros(self._clock.now()), micros(since)
+        return await self._db.write(lambda: work_stepwise(service_id, now, floor))
 
-        For services that owe no callbacks, the last step of a simulated timeline needs
-        no Python per row (issue 4). Same compare-and-set guard: only in-flight rows move.
-        """
-        d = self._db.dialect
-        due = (
-            "next_action_at IS NOT NULL AND next_action_at <= :at "
-            "AND key_type = 'test' AND status IN ('sending', 'sent') "
-            f"AND planned_status IS NOT NULL AND NOT ({d.member('service_id', 'skip')})"
-        )
-        if d.skip_locked:  # replicas: each finishes rows no other one is finishing
-            due = f"id IN (SELECT id FROM notifications WHERE {due}{d.skip_locked})"
-        return await self._db.run(
-            "UPDATE notifications SET status = planned_status, updated_at = :at, "
-            f"next_action_at = NULL WHERE {due}",
-            {"at": micros(now), "skip": d.values(skip_services)},
-        )
-
-    async def hand_off_simulated(self, plan: SimulatedHandOff) -> int:
-        """The first step of plain simulated timelines in one statement (issue 16), as
-        ``next_simulated_step`` takes it row by row; the same compare-and-set guard: only
-        rows still `created` move."""
-        d = self._db.dialect
-        params: dict[str, object] = {
-            "at": micros(plan.at),
-            "next": micros(plan.deliver_at),
-            "skip": d.values(plan.skip_services),
-            "emails": d.values(plan.special_emails),
-            "sms_in_flight": plan.sms_in_flight.value if plan.sms_in_flight else None,
-        }
-        special: list[str] = []
-        for index, suffix in enumerate(plan.special_sms_suffixes):
-            special.append(f"to_address LIKE :suffix{index} ESCAPE '!'")
-            params[f"suffix{index}"] = "%" + _like_literal(suffix)
-        due = (
-            "next_action_at IS NOT NULL AND next_action_at <= :at "
-            "AND key_type = 'test' AND status = 'created' "
-            f"AND NOT ({d.member('service_id', 'skip')}) AND ("
-            f"(notification_type = 'sms' AND NOT ({' OR '.join(special) or '1 = 0'})) OR "
-            f"(notification_type = 'email' AND NOT ({d.member('to_address', 'emails')})))"
-        )
-        if d.skip_locked:  # replicas: each hands off rows no other one is handing off
-            due = f"id IN (SELECT id FROM notifications WHERE {due}{d.skip_locked})"
-        return await self._db.run(
-            "UPDATE notifications SET status = CASE WHEN notification_type = 'sms' THEN "
-            "COALESCE(CAST(:sms_in_flight AS TEXT), "
-            "CASE WHEN international = 1 THEN 'sent' ELSE 'sending' END) ELSE 'sending' END, "
-            f"sent_at = :at, updated_at = :at, next_action_at = :next WHERE {due}",
-            params,
-        )
+    async def freeze_rewound(self, before: datetime, since: datetime) -> int:
+        """The clock went back from ``before``: timelines stored once keep what had
+        happened by then; ``since``: no such timeline was created earlier."""
+        old, new, floor = micros(before), micros(self._clock.now()), micros(since)
+        return await self._db.write(lambda: freeze_rewound(old, new, floor))
 
     async def next_due_at(self) -> datetime | None:
         value = await self._db.value(

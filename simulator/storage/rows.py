@@ -33,6 +33,7 @@ __all__ = [
     "member_values",
     "micros",
     "moment",
+    "names",
     "notification_from_row",
     "notification_values",
     "received_text_from_row",
@@ -44,11 +45,11 @@ __all__ = [
 
 def by_name(columns: str, values: Sequence[Any]) -> dict[str, Any]:
     """A row's values keyed by column name: the named parameters of an INSERT."""
-    return dict(zip(_names(columns), values, strict=True))
+    return dict(zip(names(columns), values, strict=True))
 
 
 @functools.cache
-def _names(columns: str) -> tuple[str, ...]:
+def names(columns: str) -> tuple[str, ...]:
     return tuple(column.strip() for column in columns.split(","))
 
 
@@ -196,7 +197,7 @@ NOTIFICATION_COLUMNS = (
     "template_id, template_version, reference, body, subject, created_at, sent_at, updated_at, "
     "billable_units, international, rate_multiplier, sender, reply_to, unsubscribe_url, postage, "
     "personalisation, planned_status, next_action_at, attempts, provider, provider_reference, "
-    "status_detail, scheduled_for, job_id"
+    "status_detail, scheduled_for, job_id, in_flight_status"
 )
 
 # The worker's view of due rows: a test key's timeline never needs the content, so the
@@ -208,7 +209,7 @@ DUE_COLUMNS = ", ".join(
         if name in _SKIPPED_FOR_TEST_KEYS
         else name
     )
-    for name in (column.strip() for column in NOTIFICATION_COLUMNS.split(","))
+    for name in names(NOTIFICATION_COLUMNS)
 )
 
 
@@ -246,6 +247,7 @@ def notification_values(n: Notification) -> tuple[Any, ...]:
         n.status_detail,
         micros(n.scheduled_for),
         n.job_id,
+        n.in_flight_status.value if n.in_flight_status else None,
     )
 
 
@@ -283,6 +285,7 @@ def notification_from_row(row: Row) -> Notification:
         status_detail=row[29],
         scheduled_for=moment(row[30]),
         job_id=row[31],
+        in_flight_status=Status(row[32]) if row[32] else None,
     )
 
 

@@ -9,6 +9,7 @@ advisory lock.
 
 from __future__ import annotations
 
+from simulator.domain.clock import Clock, SandboxClock
 from simulator.storage.counters import CounterQueries
 from simulator.storage.directory import DirectoryQueries
 from simulator.storage.jobs import JobQueries
@@ -21,9 +22,11 @@ __all__ = ["SqlStore"]
 
 
 class SqlStore(DirectoryQueries, NotificationQueries, CounterQueries, JobQueries, ReportQueries):
-    def __init__(self, db: Database, secret_box: SecretBox) -> None:
+    def __init__(self, db: Database, secret_box: SecretBox, clock: Clock | None = None) -> None:
+        """``clock``: the sandbox's, which reads derive timelines stored once from."""
         self._db = db
         self._box = secret_box
+        self._clock = clock or SandboxClock()
 
     @property
     def database(self) -> Database:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from simulator.domain.clock import SandboxClock
 from simulator.domain.models import KeyType, Notification, NotificationType, SmsSender, Status
 from simulator.domain.ports import (
     InspectionQuery,
     ListQuery,
     MessageQuery,
-    SimulatedHandOff,
     StoredFile,
     Transition,
 )
@@ -69,9 +69,10 @@ class Replicas:
     def __init__(self, url: str, data_dir: Path) -> None:
         self.url, self.data_dir = url, data_dir
         self.opened: list[Storage] = []
+        self.clock = SandboxClock()  # what reads derive timelines stored once from
 
     async def open(self) -> Storage:
-        storage = await open_storage(self.url, self.data_dir, BOX)
+        storage = await open_storage(self.url, self.data_dir, BOX, clock=self.clock)
         self.opened.append(storage)
         return storage
 
@@ -435,45 +436,104 @@ async def test_replicas_claiming_due_notifications_never_share_one(replicas: Rep
     assert len(await first.store.claim_due_notifications(later(101), later(200), 100)) == 40
 
 
-async def test_plain_simulated_hand_offs_move_in_one_statement(storage: Storage) -> None:
+def stored_once(**changes: object) -> Notification:
+    """A test-key timeline stored whole: handed off at 1, temporary-failure at 3."""
+    values: dict[str, object] = {
+        "key_type": KeyType.TEST,
+        "sent_at": later(1),
+        "updated_at": later(3),
+        "planned_status": Status.TEMPORARY_FAILURE,
+        "in_flight_status": Status.SENDING,
+    }
+    return notification("svc", **(values | changes))
+
+
+async def test_a_timeline_stored_once_shows_the_step_the_clock_has_reached(
+    replicas: Replicas,
+) -> None:
+    storage, clock = replicas.opened[0], replicas.clock
     store = storage.store
-
-    def test_key(**changes: object) -> Notification:
-        return notification(
-            "svc", **({"key_type": KeyType.TEST, "next_action_at": later(1)} | changes)
-        )
-
-    plain, abroad = test_key(), test_key(international=True)
-    email = test_key(type=NotificationType.EMAIL, to="a@b.com")
-    stays = [
-        test_key(to="07700 900_03"),  # a special suffix, matched literally
-        test_key(type=NotificationType.EMAIL, to="slow@b.com"),
-        notification("owed", key_type=KeyType.TEST, next_action_at=later(1)),
-        notification("svc", next_action_at=later(1)),  # not a test key
-        test_key(next_action_at=later(9)),  # not due
-        test_key(type=NotificationType.LETTER, to="A Line\nB"),
-    ]
-    for n in (plain, abroad, email, *stays):
+    plain, abroad = stored_once(), stored_once(in_flight_status=Status.SENT)
+    stepwise = notification("svc", key_type=KeyType.TEST, next_action_at=later(1))
+    for n in (plain, abroad, stepwise):
         await store.add_notification(n)
-    plan = SimulatedHandOff(later(2), later(4), ["owed"], ["_03"], ["slow@b.com"])
-    assert await store.hand_off_simulated(plan) == 3
-    assert await store.hand_off_simulated(plan) == 0  # compare-and-set: only `created` moves
-    moved = {n.id: await store.find_notification(n.id) for n in (plain, abroad, email)}
-    assert [(m.status, m.sent_at, m.next_action_at) for m in moved.values() if m] == [
-        (Status.SENDING, later(2), later(4)),
-        (Status.SENT, later(2), later(4)),
-        (Status.SENDING, later(2), later(4)),
-    ]
-    for n in stays:
+
+    async def seen(minutes: float, n: Notification = plain) -> tuple[object, ...]:
+        clock.set(later(minutes))
         found = await store.find_notification(n.id)
-        assert found is not None and found.status is Status.CREATED
-    domestic = test_key()
-    await store.add_notification(domestic)
-    gc = SimulatedHandOff(later(2), later(4), [], [], [], sms_in_flight=Status.SENT)
-    # GC: every SMS shows sent; with nothing special or skipped, three of `stays` move too
-    assert await store.hand_off_simulated(gc) == 4
-    found = await store.find_notification(domestic.id)
-    assert found is not None and found.status is Status.SENT
+        assert found is not None
+        return found.status, found.sent_at, found.updated_at, found.completed_at
+
+    assert await seen(0.5) == (Status.CREATED, None, None, None)
+    assert await seen(2) == (Status.SENDING, later(1), later(1), None)
+    assert await seen(2, abroad) == (Status.SENT, later(1), later(1), later(1))
+    assert await seen(4) == (Status.TEMPORARY_FAILURE, later(1), later(3), later(3))
+    assert await seen(4, stepwise) == (Status.CREATED, None, None, None)  # the worker's
+
+    clock.set(later(2))  # filters see the same status as a read by id
+    got = await store.get_notification("svc", plain.id, None)
+    assert got is not None and got.status is Status.SENDING
+    listed = await store.list_notifications(ListQuery("svc", None, statuses=("sending", "sent")))
+    assert sorted(n.id for n in listed) == sorted([plain.id, abroad.id])
+    inspected = await storage.inspection.find(InspectionQuery(status="sent"))
+    assert [r.notification.id for r in inspected] == [abroad.id]
+    assert [r.notification.status for r in inspected] == [Status.SENT]
+    clock.set(later(4))
+    failed = await store.list_notifications(ListQuery("svc", None, statuses=("temporary-failure",)))
+    assert sorted(n.id for n in failed) == sorted([plain.id, abroad.id])
+    due = await store.due_notifications(later(4), 10)
+    assert [n.id for n in due] == [stepwise.id]  # a timeline stored once is never due
+
+
+async def test_a_callback_set_hands_the_steps_to_come_to_the_worker(replicas: Replicas) -> None:
+    store, clock = replicas.opened[0].store, replicas.clock
+    flying, waiting, done = stored_once(), stored_once(), stored_once(updated_at=later(1.5))
+    waiting.sent_at = later(2.5)
+    other = replace(stored_once(), service_id="other")
+    for n in (flying, waiting, done, other):
+        await store.add_notification(n)
+
+    clock.set(later(2))
+    assert await store.work_stepwise("svc", later(-10)) == 2
+    assert await store.work_stepwise("svc", later(-10)) == 0  # once
+    found = {n.id: await store.find_notification(n.id) for n in (flying, waiting, done, other)}
+    assert [
+        (f.status, f.sent_at, f.updated_at, f.next_action_at, f.in_flight_status)
+        for f in found.values()
+        if f is not None
+    ] == [
+        (Status.SENDING, later(1), later(1), later(3), None),
+        (Status.CREATED, None, None, later(2.5), None),
+        (Status.TEMPORARY_FAILURE, later(1), later(1.5), None, Status.SENDING),
+        (Status.SENDING, later(1), later(1), None, Status.SENDING),
+    ]
+    due = await store.due_notifications(later(3), 10)
+    assert [(n.id, n.status) for n in due] == [
+        (waiting.id, Status.CREATED),
+        (flying.id, Status.SENDING),
+    ]
+
+
+async def test_a_clock_moved_back_keeps_what_had_happened(replicas: Replicas) -> None:
+    store, clock = replicas.opened[0].store, replicas.clock
+    done = stored_once()  # final by 4
+    flying = stored_once(sent_at=later(2), updated_at=later(6))  # in flight at 4
+    ahead = stored_once(sent_at=later(5), updated_at=later(7))  # nothing by 4
+    early = stored_once(sent_at=later(0.2), updated_at=later(0.4))  # final before 0.5 too
+    for n in (done, flying, ahead, early):
+        await store.add_notification(n)
+
+    clock.set(later(0.5))  # back from 4
+    assert await store.freeze_rewound(later(4), later(-10)) == 2
+    found = [await store.find_notification(n.id) for n in (done, flying, ahead, early)]
+    assert [
+        (f.status, f.sent_at, f.updated_at, f.next_action_at) for f in found if f is not None
+    ] == [
+        (Status.TEMPORARY_FAILURE, later(1), later(3), None),
+        (Status.SENDING, later(2), later(2), later(6)),
+        (Status.CREATED, None, None, None),
+        (Status.TEMPORARY_FAILURE, later(0.2), later(0.4), None),
+    ]
 
 
 # -- inspection --------------------------------------------------------------------------------

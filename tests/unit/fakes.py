@@ -40,7 +40,6 @@ from simulator.domain.ports import (
     NotificationStore,
     RateDecision,
     Reservation,
-    SimulatedHandOff,
     StoredFile,
     Transition,
 )
@@ -297,11 +296,11 @@ class FakeNotificationStore(NotificationStore):
     async def apply_transitions(self, transitions: Sequence[Transition]) -> list[bool]:
         return [self._apply(t) for t in transitions]
 
-    async def finish_simulated(self, now: datetime, skip_services: Sequence[str]) -> int:
-        raise NotImplementedError("the worker's batch step; the gateway's use cases never call it")
+    async def work_stepwise(self, service_id: str, since: datetime) -> int:
+        raise NotImplementedError("SQL over stored timelines: the storage contract covers it")
 
-    async def hand_off_simulated(self, plan: SimulatedHandOff) -> int:
-        raise NotImplementedError("the worker's batch step; the gateway's use cases never call it")
+    async def freeze_rewound(self, before: datetime, since: datetime) -> int:
+        raise NotImplementedError("SQL over stored timelines: the storage contract covers it")
 
     async def record_delivery(self, transition: Transition, message: MessageRecord) -> bool:
         applied = self._apply(transition)

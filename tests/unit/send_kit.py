@@ -94,7 +94,8 @@ def send_kit(
         clock=clock,
         timing=timing or SimulatorTiming(),
         email_domain="notify.sandbox.test",
-        on_scheduled=scheduled.append,
+        # when the worker hears a new row's first step is due
+        on_stored=lambda made: scheduled.extend(n.next_action_at or n.created_at for n in made),
         on_key_event=lambda key, event, detail: key_events.append((key.id, event, detail)),
         callbacks=CallbackPlanner(
             directory,

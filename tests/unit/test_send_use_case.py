@@ -82,6 +82,30 @@ async def test_a_test_key_text_is_stored_once_with_its_simulated_timeline() -> N
     assert k.sender.created == 1
 
 
+async def test_at_wall_time_a_plain_test_key_timeline_is_stored_whole() -> None:
+    owed = live_service(callbacks=CALLBACK)
+    k, c = kit(), kit(owed)
+    for each in (k, c):
+        each.clock.reset()  # the kit's clock is set to NOW: a moved clock goes step by step
+    plain = await post_sms(k, k.principal(live_service(), KeyType.TEST), "07700900003")
+    stepped = await post_sms(c, c.principal(owed, KeyType.TEST), "07700900003")
+
+    stored = k.store.notifications[plain.notification.id]
+    assert (stored.status, stored.planned_status, stored.next_action_at) == (
+        Status.CREATED,
+        Status.TEMPORARY_FAILURE,
+        None,
+    )
+    assert (stored.sent_at, stored.updated_at, stored.in_flight_status) == (
+        stored.created_at + timedelta(seconds=1.0),
+        stored.created_at + timedelta(seconds=3.0),
+        Status.SENDING,
+    )
+    other = c.store.notifications[stepped.notification.id]  # a callback is owed at its steps
+    assert (other.in_flight_status, other.sent_at) == (None, None)
+    assert other.next_action_at == other.created_at + timedelta(seconds=1.0)
+
+
 async def test_with_immediate_timing_the_store_gets_the_final_status_and_its_callback() -> None:
     service = live_service(callbacks=CALLBACK)
     k = kit(service, timing=SimulatorTiming(sending_delay=0, delivery_delay=0))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from simulator.domain.faults import FaultBook, parse_fault_rule
-from simulator.domain.models import KeyType, Notification, NotificationType, Status
+from simulator.domain.models import KeyType, Notification, NotificationType, Service, Status
 from simulator.domain.simulation import MagicOutcome, SimulationRules
-from simulator.domain.timeline import plan_timeline
+from simulator.domain.timeline import may_store_once, plan_timeline, planned_span
 from simulator.gateway.send_faults import row_fault
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -73,3 +74,74 @@ def test_a_bulk_row_gets_a_status_fault_but_not_a_request_time_one() -> None:
     fired = row_fault(book, "s1", NotificationType.SMS, "+447700900111")
     assert fired is not None and fired.id == "s"
     assert book.rules["e"].fired == 0  # the HTTP error was not used up by a row
+
+
+def test_a_plain_timeline_is_stored_once_with_its_planned_moments() -> None:
+    n = sms("447700900003")
+    plan_timeline(
+        n, simulation=RULES, sending_delay=1.0, immediate=False, delivery_delay=2.0, store_once=True
+    )
+    assert (n.status, n.next_action_at, n.planned_status) == (
+        Status.CREATED,
+        None,
+        Status.TEMPORARY_FAILURE,
+    )
+    assert (n.sent_at, n.updated_at, n.in_flight_status) == (
+        NOW + timedelta(seconds=1),
+        NOW + timedelta(seconds=3),
+        Status.SENDING,
+    )
+
+
+def test_a_stored_timeline_keeps_the_in_flight_status_and_delays_of_its_recipient() -> None:
+    slow = SimulationRules(
+        sms_suffixes=(
+            ("7700900004", MagicOutcome(Status.DELIVERED, extra_delay=5.0)),
+            ("7700900005", MagicOutcome(Status.PENDING, terminal=False)),
+        )
+    )
+    abroad, gc, pending = sms("447700900004"), sms("447700900004"), sms("447700900005")
+    abroad.international = True
+    for n, in_flight in ((abroad, None), (gc, Status.SENT), (pending, None)):
+        plan_timeline(
+            n,
+            simulation=slow,
+            sending_delay=1.0,
+            immediate=False,
+            delivery_delay=2.0,
+            store_once=True,
+            sms_in_flight=in_flight,
+        )
+    assert (abroad.in_flight_status, abroad.updated_at) == (Status.SENT, NOW + timedelta(seconds=8))
+    assert gc.in_flight_status is Status.SENT
+    assert (pending.in_flight_status, pending.sent_at, pending.updated_at) == (
+        Status.PENDING,
+        NOW + timedelta(seconds=1),
+        NOW + timedelta(seconds=1),
+    )
+    assert planned_span(slow, 1.0, 2.0) == timedelta(seconds=8)
+
+
+def test_faults_schedules_and_other_keys_still_go_step_by_step() -> None:
+    rule = parse_fault_rule({"id": "f1", "effect": "status", "status": "technical-failure"})
+    faulted, scheduled, live = sms(), sms(), sms(key_type=KeyType.NORMAL)
+    scheduled.scheduled_for = NOW + timedelta(hours=2)
+    for n, forced in ((faulted, rule), (scheduled, None), (live, None)):
+        plan_timeline(
+            n,
+            simulation=RULES,
+            sending_delay=1.0,
+            immediate=False,
+            forced=forced,
+            delivery_delay=2.0,
+            store_once=True,
+        )
+        assert n.in_flight_status is None and n.next_action_at is not None
+
+
+def test_a_callback_or_a_moved_clock_means_step_by_step() -> None:
+    plain = Service(id="s1", name="S", email_sender_local_part="s", rate_limit=3000)
+    owed = replace(plain, callbacks={"delivery_status": {"url": "https://x", "bearer_token": "t"}})
+    assert may_store_once(plain, wall_clock=True)
+    assert not may_store_once(owed, wall_clock=True)
+    assert not may_store_once(plain, wall_clock=False)
