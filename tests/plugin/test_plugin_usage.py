@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from simulator.testing import NotifySandbox
 
 PHONE = "07700900123"
+# the callback receiver's URL and what it was sent: (headers, JSON body) per request
+CallbackLog = tuple[str, queue.Queue[tuple[dict[str, str], Any]]]
 
 
 def unique(label: str) -> str:
@@ -31,16 +33,17 @@ def unique(label: str) -> str:
 def send_code(
     client: NotificationsAPIClient, sandbox: NotifySandbox, reference: str
 ) -> dict[str, Any]:
-    return client.send_sms_notification(
+    sent: dict[str, Any] = client.send_sms_notification(
         PHONE,
         sandbox.template_ids["Verification code"],
         personalisation={"code": "481516", "minutes": 10},
         reference=reference,
     )
+    return sent
 
 
 @pytest.fixture
-def callback_receiver() -> Iterator[tuple[str, queue.Queue[tuple[dict[str, str], Any]]]]:
+def callback_receiver() -> Iterator[CallbackLog]:
     """Our service's callback endpoint: a plain HTTP server that records what it is sent."""
     received: queue.Queue[tuple[dict[str, str], Any]] = queue.Queue()
 
@@ -67,14 +70,14 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def test_the_readme_example(notify_sandbox):
+def test_the_readme_example(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     template_id = notify_sandbox.template_ids["Verification code"]
     client.send_sms_notification("07700900123", template_id, {"code": "123456", "minutes": 5})
     assert "123456" in notify_sandbox.wait_for_message(type="sms")["body"]
 
 
-def test_send_a_text_then_read_its_body(notify_sandbox):
+def test_send_a_text_then_read_its_body(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     reference = unique("signup")
     sent = send_code(client, notify_sandbox, reference)
@@ -88,7 +91,7 @@ def test_send_a_text_then_read_its_body(notify_sandbox):
     assert notify_sandbox.message(sent["id"])["body"] == message["body"]
 
 
-def test_an_email_has_its_html(notify_sandbox):
+def test_an_email_has_its_html(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     reference = unique("notice")
     sent = client.send_email_notification(
@@ -102,7 +105,7 @@ def test_an_email_has_its_html(notify_sandbox):
     assert "This email has no placeholders." in notify_sandbox.message(sent["id"])["html"]
 
 
-def test_reset_removes_only_the_service_asked_for(notify_sandbox):
+def test_reset_removes_only_the_service_asked_for(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     reference = unique("reset")
     send_code(client, notify_sandbox, reference)
@@ -115,7 +118,9 @@ def test_reset_removes_only_the_service_asked_for(notify_sandbox):
     assert notify_sandbox.messages(reference=reference) == []
 
 
-def test_waiting_for_nothing_fails_with_what_the_sandbox_holds(notify_sandbox):
+def test_waiting_for_nothing_fails_with_what_the_sandbox_holds(
+    notify_sandbox: NotifySandbox,
+) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     send_code(client, notify_sandbox, unique("other"))
 
@@ -125,12 +130,12 @@ def test_waiting_for_nothing_fails_with_what_the_sandbox_holds(notify_sandbox):
     assert "sms to" in str(error.value)
 
 
-def test_a_misspelt_filter_is_an_error(notify_sandbox):
+def test_a_misspelt_filter_is_an_error(notify_sandbox: NotifySandbox) -> None:
     with pytest.raises(TypeError, match="recipeint"):
         notify_sandbox.messages(recipeint=PHONE)
 
 
-def test_the_clock_moves_without_sleeping(notify_sandbox):
+def test_the_clock_moves_without_sleeping(notify_sandbox: NotifySandbox) -> None:
     assert notify_sandbox.advance_clock(86400)["offset_seconds"] == 86400
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     sent = send_code(client, notify_sandbox, unique("tomorrow"))
@@ -143,7 +148,7 @@ def test_the_clock_moves_without_sleeping(notify_sandbox):
 
 
 @pytest.mark.notify_sandbox(sim_sending_delay=0, sim_delivery_delay=600)
-def test_a_slow_delivery_finishes_when_the_clock_moves(notify_sandbox):
+def test_a_slow_delivery_finishes_when_the_clock_moves(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     reference = unique("slow")
     sent = send_code(client, notify_sandbox, reference)
@@ -155,7 +160,7 @@ def test_a_slow_delivery_finishes_when_the_clock_moves(notify_sandbox):
     assert message["notification_id"] == sent["id"]
 
 
-def test_a_429_then_a_technical_failure(notify_sandbox):
+def test_a_429_then_a_technical_failure(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     rule = notify_sandbox.inject_fault(effect="http_error", http_status=429, count=1)
     assert rule["id"]
@@ -175,7 +180,7 @@ def test_a_429_then_a_technical_failure(notify_sandbox):
     assert notify_sandbox.wait_for_message(reference=reference)["status"] == "delivered"
 
 
-def test_an_inbound_text_reaches_the_service(notify_sandbox):
+def test_an_inbound_text_reaches_the_service(notify_sandbox: NotifySandbox) -> None:
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
     notify_sandbox.inbound_sms("07700900456", "STOP")
 
@@ -185,7 +190,7 @@ def test_an_inbound_text_reaches_the_service(notify_sandbox):
 
 
 @pytest.mark.notify_sandbox(fixtures=["../fixtures/contract.yaml"])
-def test_a_fixture_file_of_our_own(notify_sandbox):
+def test_a_fixture_file_of_our_own(notify_sandbox: NotifySandbox) -> None:
     assert "contract-test" in notify_sandbox.keys
     assert notify_sandbox.service_id == "11111111-1111-4111-8111-111111111111"
     client = NotificationsAPIClient(notify_sandbox.team_key, base_url=notify_sandbox.base_url)
@@ -193,7 +198,7 @@ def test_a_fixture_file_of_our_own(notify_sandbox):
     assert template["body"] == "A plain message"
 
 
-def test_the_session_sandbox_is_shared(notify_sandbox_session):
+def test_the_session_sandbox_is_shared(notify_sandbox_session: NotifySandbox) -> None:
     client = NotificationsAPIClient(
         notify_sandbox_session.live_key, base_url=notify_sandbox_session.base_url
     )
@@ -206,7 +211,9 @@ def test_the_session_sandbox_is_shared(notify_sandbox_session):
     notify_sandbox_session.reset(service_id=notify_sandbox_session.service_id)
 
 
-def test_the_delivery_callback_arrives(notify_sandbox, callback_receiver):
+def test_the_delivery_callback_arrives(
+    notify_sandbox: NotifySandbox, callback_receiver: CallbackLog
+) -> None:
     url, received = callback_receiver
     notify_sandbox.set_callback(url, "a-long-enough-token")
     client = NotificationsAPIClient(notify_sandbox.test_key, base_url=notify_sandbox.base_url)
