@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import HTTPError
+from notifications_python_client.notifications import NotificationsAPIClient
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import AXE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from notifications_python_client import NotificationsAPIClient
 from notifications_python_client.errors import HTTPError
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.sandbox_process import SandboxProcess
 from tests.web.support import LIVE, SMS_TEMPLATE, TRIAL, Browser, h1, text

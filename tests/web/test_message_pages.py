@@ -6,7 +6,7 @@ import re
 import time
 
 import httpx
-from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.sandbox_process import SandboxProcess
 from tests.web.support import (
