@@ -92,7 +92,7 @@ def make_token(
     for name in drop:
         payload.pop(name, None)
     if algorithm == "none":
-        return jwt.encode(payload, None, algorithm="none")
+        return jwt.encode(payload, "", algorithm="none")  # PyJWT reads "" as no key
     with warnings.catch_warnings():
         # a 36-character UUID secret is "short" for HS384/HS512; that is the point here
         warnings.simplefilter("ignore", InsecureKeyLengthWarning)

@@ -65,7 +65,8 @@ def admin(
         assert response.status_code in (200, 201), (method, path, response.text)
     else:
         assert response.status_code == expect, (method, path, response.text)
-    return response.json()
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 @dataclass
@@ -83,26 +84,32 @@ class LimitsService:
         return NotificationsAPIClient(self.keys[key], base_url=self.sandbox.base_url)
 
     def sms(self, key: str, phone: str = TEAM_PHONE, **extra: Any) -> dict[str, Any]:
-        return self.client(key).send_sms_notification(
+        sent: dict[str, Any] = self.client(key).send_sms_notification(
             phone_number=phone,
             template_id=self.sms_template,
             personalisation={"name": "Ann"},
             **extra,
         )
+        return sent
 
     def email(self, key: str, address: str = TEAM_EMAIL) -> dict[str, Any]:
-        return self.client(key).send_email_notification(
+        sent: dict[str, Any] = self.client(key).send_email_notification(
             email_address=address,
             template_id=self.email_template,
             personalisation={"name": "Ann"},
         )
+        return sent
 
     def token(self, key: str) -> str:
         full = self.keys[key]
-        return create_jwt_token(full[-36:], full[-73:-37])
+        token: str = create_jwt_token(full[-36:], full[-73:-37])
+        return token
 
     def patch(self, body: dict[str, Any]) -> dict[str, Any]:
-        return admin(self.sandbox, "PATCH", f"/sandbox/v1/services/{self.id}", body)["data"]
+        data: dict[str, Any] = admin(
+            self.sandbox, "PATCH", f"/sandbox/v1/services/{self.id}", body
+        )["data"]
+        return data
 
     def add_key(self, name: str, key_type: str = "live", **fields: Any) -> str:
         created = admin(
@@ -112,16 +119,18 @@ class LimitsService:
             {"name": name, "key_type": _KEY_TYPES[key_type], **fields},
         )["data"]
         self.keys[name] = created["key"]
-        self.key_ids[name] = created["id"]
-        return created["id"]
+        key_id: str = created["id"]
+        self.key_ids[name] = key_id
+        return key_id
 
     def edit_key(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        return admin(
+        data: dict[str, Any] = admin(
             self.sandbox,
             "PATCH",
             f"/sandbox/v1/services/{self.id}/api-keys/{self.key_ids[name]}",
             body,
         )["data"]
+        return data
 
 
 def new_service(
@@ -172,7 +181,9 @@ def new_service(
     return service
 
 
-def failure(call: Callable[[], Any]) -> tuple[int, Any, requests.structures.CaseInsensitiveDict]:
+def failure(
+    call: Callable[[], Any],
+) -> tuple[int, Any, requests.structures.CaseInsensitiveDict[str]]:
     """Run an official-client call expected to fail: its status, JSON body and headers."""
     try:
         call()

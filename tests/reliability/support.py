@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
@@ -88,7 +89,7 @@ def raw_request(
     path: str,
     *,
     body: bytes = b"",
-    headers: dict[str, bytes | str] | None = None,
+    headers: Mapping[str, bytes | str] | None = None,
     timeout: float = 10.0,
 ) -> RawResponse:
     lines = [f"{method} {path} HTTP/1.1".encode(), f"Host: 127.0.0.1:{sandbox.port}".encode()]

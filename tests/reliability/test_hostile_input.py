@@ -82,10 +82,10 @@ def _acceptable(response: RawResponse) -> bool:
         body = response.json()
     except ValueError:
         return response.status == 405  # Flask's HTML page for a method no route has
-    return ("status_code" in body and body.get("errors")) or body.get("result") == "error"
+    return bool(("status_code" in body and body.get("errors")) or body.get("result") == "error")
 
 
-def _headers(path: str) -> dict[str, bytes | str]:
+def _headers(path: str) -> dict[str, str]:
     auth = ADMIN["Authorization"] if path.startswith("/sandbox/") else f"Bearer {jwt_for('team')}"
     return {"Authorization": auth, "Content-Type": "application/json"}
 

@@ -24,7 +24,7 @@ SURROGATE = b'"\\ud800"'  # valid JSON text, but no UTF-8 encoding exists for it
 
 def _assert_envelope(response: Any, status: int) -> dict[str, Any]:
     assert response.status == status, response
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["status_code"] == status
     assert body["errors"] and {"error", "message"} <= set(body["errors"][0])
     return body
