@@ -5,16 +5,15 @@ or a second replica, simply picks up whatever is due. Every step is a
 compare-and-set, so no step happens twice.
 
 Timelines stored once (domain/timeline.py) are never due: nothing is written when
-they change. The worker only wakes the change feed's readers at those moments
-(``announce``), so live views refresh as they would after a step.
+they change. While any of them is still changing, each pass of the worker wakes the
+change feed's readers (``announce``), so live views refresh as they would after a step.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -34,10 +33,6 @@ log = structlog.get_logger("simulator.worker")
 # how long a replica holds due rows it claimed (PostgreSQL): if it dies, they are late by
 # at most this much; every step it applies sets the row's next moment anew
 _STEP_LEASE_SECONDS = 10.0
-# planned changes are announced on this grain (rounded up): consecutive sends share one
-_BEAT = timedelta(seconds=0.25)
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Dispatch = Callable[[Notification], Awaitable[None]]
 
@@ -74,8 +69,8 @@ class DeliveryWorker:
         self._dispatch = dispatch
         self._batch = batch_size
         self._next_hint: datetime | None = None
-        self._beats: list[datetime] = []  # a heap of moments to announce
-        self._beat_set: set[datetime] = set()  # the same, for a quick "already there?"
+        # the last moment a timeline stored once changes at (nothing written then)
+        self._changing_until: datetime | None = None
         self._loop = PollingLoop(
             "delivery-worker", self.run_once, poll_seconds=poll_seconds, wait_seconds=self._wait
         )
@@ -90,15 +85,13 @@ class DeliveryWorker:
             self._next_hint = at
             self._loop.wake()
 
-    def announce(self, moments: Sequence[datetime]) -> None:
-        """Wake the change feed's readers at these moments, when a timeline stored once
-        changes with nothing written. Kept in memory only: after a restart a reader
-        sees the change at its next look, as the data is all in the row."""
-        for at in moments:
-            beat = _EPOCH + -((_EPOCH - at) // _BEAT) * _BEAT  # rounded up to the grain
-            if beat not in self._beat_set:
-                self._beat_set.add(beat)
-                heapq.heappush(self._beats, beat)
+    def announce(self, until: datetime) -> None:
+        """Timelines stored once change, with nothing written, until ``until``: until then
+        every pass wakes the change feed's readers (at most a poll after each change).
+        Kept in memory only: after a restart a reader sees a change at its next look,
+        as the whole timeline is in the row."""
+        if self._changing_until is None or until > self._changing_until:
+            self._changing_until = until
 
     def start(self) -> None:
         self._loop.start()
@@ -109,24 +102,23 @@ class DeliveryWorker:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
     def _wait(self, poll: float) -> float:
-        """Sleep no longer than until the next step or announcement this process knows of."""
-        soonest = [at for at in (self._next_hint, self._beats[0] if self._beats else None) if at]
-        if not soonest:
+        """Sleep no longer than until the next step this process knows is due."""
+        if self._next_hint is None:
             return poll
-        gap = (min(soonest) - self._clock.now()).total_seconds()
+        gap = (self._next_hint - self._clock.now()).total_seconds()
         return max(0.0, min(poll, gap))
 
-    def _announce_due(self, now: datetime) -> None:
-        if self._beats and self._beats[0] <= now:
-            while self._beats and self._beats[0] <= now:
-                self._beat_set.discard(heapq.heappop(self._beats))
+    def _announce(self, now: datetime) -> None:
+        if self._changing_until is not None:
             self._on_changed()
+            if self._changing_until <= now:  # this pass saw the last change
+                self._changing_until = None
 
     async def run_once(self) -> bool:
         """Apply every due step; True when a full batch suggests more is waiting."""
         now = self._clock.now()
         self._next_hint = None
-        self._announce_due(now)
+        self._announce(now)
         due = await self._store.claim_due_notifications(
             now, now + timedelta(seconds=_STEP_LEASE_SECONDS), self._batch
         )

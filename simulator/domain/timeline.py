@@ -16,7 +16,7 @@ scheduled time, a delivery-status callback owed, or a clock moved away from wall
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from simulator.domain.faults import FaultRule
 from simulator.domain.models import KeyType, Notification, NotificationType, Service, Status
@@ -26,7 +26,6 @@ __all__ = [
     "in_flight_status",
     "may_store_once",
     "plan_timeline",
-    "planned_moments",
     "planned_span",
 ]
 
@@ -106,13 +105,6 @@ def in_flight_status(n: Notification, sms_in_flight: Status | None) -> Status:
         if n.international:
             return Status.SENT
     return Status.SENDING
-
-
-def planned_moments(n: Notification) -> tuple[datetime, ...]:
-    """When a timeline stored once changes with nothing written: hand-off, completion."""
-    if n.in_flight_status is None or n.sent_at is None or n.updated_at is None:
-        return ()
-    return (n.sent_at,) if n.updated_at == n.sent_at else (n.sent_at, n.updated_at)
 
 
 def planned_span(

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from simulator.domain.models import Notification
-from simulator.domain.timeline import planned_moments
 
 __all__ = ["ChangeFeed"]
 
@@ -22,25 +21,31 @@ class ChangeFeed:
     def __init__(self) -> None:
         self._event = asyncio.Event()
         self._due_listeners: list[Callable[[datetime], None]] = []
-        self._change_listeners: list[Callable[[Sequence[datetime]], None]] = []
+        self._change_listeners: list[Callable[[datetime], None]] = []
 
     def subscribe_due(self, listener: Callable[[datetime], None]) -> None:
         """Call ``listener(at)`` whenever a change makes something due at ``at``."""
         self._due_listeners.append(listener)
 
-    def subscribe_changes(self, listener: Callable[[Sequence[datetime]], None]) -> None:
-        """Call ``listener(moments)`` with the moments stored timelines change unwritten."""
+    def subscribe_changes(self, listener: Callable[[datetime], None]) -> None:
+        """Call ``listener(until)`` when stored timelines change unwritten until then."""
         self._change_listeners.append(listener)
 
     def stored(self, notifications: Sequence[Notification]) -> None:
         """New notifications are committed: readers look again; the worker hears when the
-        first step of those it works is due, and when those stored once will change."""
-        due = [n.next_action_at or n.created_at for n in notifications if not n.in_flight_status]
-        self.publish(min(due) if due else None)
-        moments = [at for n in notifications for at in planned_moments(n)]
-        if moments:
+        first step of those it works is due, and until when those stored once change."""
+        due: datetime | None = None
+        until: datetime | None = None
+        for n in notifications:
+            if n.in_flight_status is None:
+                at = n.next_action_at or n.created_at
+                due = at if due is None or at < due else due
+            elif n.updated_at is not None and (until is None or n.updated_at > until):
+                until = n.updated_at  # its completion: the last planned moment
+        self.publish(due)
+        if until is not None:
             for listener in self._change_listeners:
-                listener(moments)
+                listener(until)
 
     def publish(self, due_at: datetime | None = None) -> None:
         # wake everyone waiting now; later waiters get a fresh event
