@@ -30,6 +30,9 @@ from simulator.domain.models import (
 )
 from simulator.domain.ports import MessageRecord
 from simulator.storage.factory import Storage
+from simulator.storage.postgres.engine import PostgresEngine
+from simulator.storage.sql import Engine
+from simulator.storage.sqlite_engine import SqliteEngine
 
 __all__ = [
     "T0",
@@ -183,3 +186,15 @@ def received(service_id: str, at: datetime, content: str = "hi") -> ReceivedText
 
 def later(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
+
+
+def sqlite_engine(engine: Engine) -> SqliteEngine:
+    """The SQLite engine under a store, for SQL the ports do not offer."""
+    assert isinstance(engine, SqliteEngine), engine
+    return engine
+
+
+def postgres_engine(engine: Engine) -> PostgresEngine:
+    """The PostgreSQL engine under a store, for SQL the ports do not offer."""
+    assert isinstance(engine, PostgresEngine), engine
+    return engine

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from notifications_python_client import NotificationsAPIClient
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from simulator.app import load_profile
 from simulator.config import Config

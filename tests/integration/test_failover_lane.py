@@ -47,7 +47,9 @@ def answering(status: int) -> Answer:
     return answer
 
 
-def webhook(name: str, channel: str, priority: int, url: str, **settings: object) -> dict:
+def webhook(
+    name: str, channel: str, priority: int, url: str, **settings: object
+) -> dict[str, object]:
     return {
         "name": name,
         "kind": "webhook",

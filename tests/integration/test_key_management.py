@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from notifications_python_client.errors import HTTPError
 
 from tests.integration.key_support import (
     Admin,
@@ -519,13 +520,13 @@ def test_activity_logs_rate_limit_hits(
     key = admin.new_key(service["id"], "hasty")
     admin.update_service(service["id"], {"rate_limit": 1})
     api = client(server, key["key"])
-    outcomes = []
+    outcomes: list[int | tuple[int, object]] = []
     for _ in range(4):
         try:
             send_sms(api, service["template_id"])
             outcomes.append(201)
-        except Exception as error:
-            outcomes.append((error.status_code, error.message))  # type: ignore[attr-defined]
+        except HTTPError as error:
+            outcomes.append((error.status_code, error.message))
     assert outcomes[0] == 201
     hit = (429, [{"error": "RateLimitError", "message": RATE_LIMITED}])
     assert outcomes[-1] == hit

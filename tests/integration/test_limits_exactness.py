@@ -114,7 +114,8 @@ def redis_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxP
 def backend(request: pytest.FixtureRequest) -> SandboxProcess:
     """Each test makes its own service, so one process per backend serves them all."""
     name = "memory_sandbox" if request.param == "in-process" else "redis_sandbox"
-    return request.getfixturevalue(name)
+    process: SandboxProcess = request.getfixturevalue(name)
+    return process
 
 
 def test_200_concurrent_sends_against_50_give_exactly_50(backend: SandboxProcess) -> None:
@@ -225,7 +226,9 @@ def test_key_limits_on_both_backends(backend: SandboxProcess) -> None:
 
 
 # -- two processes, one Redis ----------------------------------------------------------
-def shared_service(service_id: str, secret: str, template_id: str, **settings: Any) -> dict:
+def shared_service(
+    service_id: str, secret: str, template_id: str, **settings: Any
+) -> dict[str, Any]:
     return {
         "id": service_id,
         "name": f"Shared {service_id[:8]}",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
+from typing import Any
 
 import pytest
 
@@ -70,7 +72,7 @@ def test_each_key_type_has_its_own_bucket_and_exact_429_text(sandbox: SandboxPro
                 personalisation={"name": "Ann"},
             )
 
-        status, body, headers = failure(lambda k=key: service.sms(k))
+        status, body, headers = failure(partial(service.sms, key))
 
         assert status == 429
         assert body == rate_limited(3, shown)
@@ -99,13 +101,14 @@ def test_rate_limit_is_checked_before_the_body_is_parsed(sandbox: SandboxProcess
     ]
     assert raw_send(service, "live").status_code == 201
 
-    for bad in (
+    bodies: list[dict[str, Any]] = [
         {"data": b"this is not json"},
         {"data": b""},
         {"body": {}},
         {"body": {"phone_number": "07700900501", "template_id": "not-a-uuid"}},
-    ):
-        response = raw_send(service, "live", **bad)  # type: ignore[arg-type]
+    ]
+    for bad in bodies:
+        response = raw_send(service, "live", **bad)
         assert response.status_code == 429, (bad, response.text)
         assert response.json() == rate_limited(3, "LIVE")
         assert WHOLE_SECONDS.match(response.headers["Retry-After"])

@@ -270,6 +270,7 @@ def test_strangers_are_refused_and_never_reach_the_outbox(
         )
 
     assert caught.value.status_code == 400
+    assert caught.value.response is not None
     assert caught.value.response.json() == {
         "status_code": 400,
         "errors": [{"error": "BadRequestError", "message": message}],

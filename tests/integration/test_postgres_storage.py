@@ -31,7 +31,9 @@ from tests.integration.storage_support import (
     later,
     notification,
     postgres_database,
+    postgres_engine,
     service,
+    sqlite_engine,
 )
 
 BOX = SecretBox(b"storage-contract-master-key-0002")
@@ -91,26 +93,26 @@ async def test_tables_columns_and_indexes_match_sqlite(postgres_url: str, tmp_pa
     pg = await open_storage(await _fresh_schema(postgres_url), tmp_path, BOX)
     try:
         assert (lite.kind, pg.kind) == ("sqlite", "postgresql")
-        lite_columns = await lite.database.engine.read(
+        lite_columns = await sqlite_engine(lite.database.engine).read(
             lambda c: c.execute(
                 "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p "
                 "WHERE m.type = 'table' AND m.name != 'sqlite_sequence' ORDER BY m.name, p.cid"
             ).fetchall()
         )
-        pg_columns = await pg.database.engine.read(
+        pg_columns = await postgres_engine(pg.database.engine).read(
             lambda c: c.fetch(
                 "SELECT table_name, column_name FROM information_schema.columns "
                 "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
             )
         )
         assert [tuple(r) for r in pg_columns] == lite_columns
-        lite_indexes = await lite.database.engine.read(
+        lite_indexes = await sqlite_engine(lite.database.engine).read(
             lambda c: c.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'index' "
                 "AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name"
             ).fetchall()
         )
-        pg_indexes = await pg.database.engine.read(
+        pg_indexes = await postgres_engine(pg.database.engine).read(
             lambda c: c.fetch(
                 "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
                 # indexes behind PRIMARY KEY and UNIQUE: SQLite's are the autoindexes
@@ -131,7 +133,7 @@ async def test_replicas_starting_together_migrate_once(postgres_url: str) -> Non
         await asyncio.gather(*(store.open() for store in stores))
         latest = schema_files(POSTGRES)[-1][0]
         assert {store.schema_version for store in stores} == {latest}
-        versions = await stores[0].engine.read(
+        versions = await postgres_engine(stores[0].engine).read(
             lambda c: c.fetch("SELECT version FROM schema_versions ORDER BY version")
         )
         assert [r[0] for r in versions] == [v for v, _ in schema_files(POSTGRES)]

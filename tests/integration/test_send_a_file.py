@@ -10,7 +10,7 @@ import uuid
 
 import httpx
 import pytest
-from notifications_python_client import prepare_upload
+from notifications_python_client.utils import prepare_upload
 
 from tests.integration.limits_support import LimitsService, admin, failure, new_service
 from tests.sandbox_process import SandboxProcess
@@ -31,9 +31,10 @@ def file_service(sandbox: SandboxProcess) -> tuple[LimitsService, str]:
 
 
 def _send(service: LimitsService, template: str, address: str, doc: object) -> dict[str, object]:
-    return service.client("test").send_email_notification(
+    sent: dict[str, object] = service.client("test").send_email_notification(
         email_address=address, template_id=template, personalisation={"doc": doc}
     )
+    return sent
 
 
 def test_without_contact_details_the_service_cannot_send_files(

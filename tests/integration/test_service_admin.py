@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from notifications_python_client.errors import HTTPError
 
 from tests.integration.key_support import PHONE, Admin, api_error, client, running_sandbox
 from tests.sandbox_process import SandboxProcess
@@ -164,13 +165,13 @@ def test_rate_limit_is_applied_to_the_next_request(admin: Admin, server: Sandbox
     template = admin.new_template(service["id"])
     api = client(server, admin.new_key(service["id"])["key"])
     assert admin.update_service(service["id"], {"rate_limit": 1})["rate_limit"] == 1
-    outcomes = []
+    outcomes: list[int | tuple[int, object]] = []
     for _ in range(3):
         try:
             api.send_sms_notification(PHONE, template["id"], {"name": "A"})
             outcomes.append(201)
-        except Exception as error:
-            outcomes.append((error.status_code, error.message))  # type: ignore[attr-defined]
+        except HTTPError as error:
+            outcomes.append((error.status_code, error.message))
     assert outcomes[-1] == (
         429,
         [

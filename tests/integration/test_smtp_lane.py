@@ -10,7 +10,7 @@ import email
 import email.policy
 import threading
 from collections.abc import Iterator
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,7 @@ class Mailbox:
         return envelope, parsed
 
 
-def text_of(part: EmailMessage) -> str:
+def text_of(part: MIMEPart) -> str:
     """A MIME part's decoded text, with the wire's CRLF line ends back to LF."""
     return str(part.get_content()).replace("\r\n", "\n")
 

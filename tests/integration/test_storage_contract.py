@@ -12,6 +12,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,7 @@ from tests.integration.storage_support import (
     message,
     notification,
     postgres_database,
+    postgres_engine,
     raw_rows,
     received,
     service,
@@ -82,7 +84,7 @@ async def replicas(database_url: str, tmp_path: Path) -> AsyncIterator[Replicas]
     opened = Replicas(database_url, tmp_path)
     first = await opened.open()
     if first.kind == "postgresql":
-        await first.database.engine.write(
+        await postgres_engine(first.database.engine).write(
             lambda c: c.execute(f"TRUNCATE {TABLES} RESTART IDENTITY")
         )
     yield opened
@@ -436,9 +438,9 @@ async def test_replicas_claiming_due_notifications_never_share_one(replicas: Rep
     assert len(await first.store.claim_due_notifications(later(101), later(200), 100)) == 40
 
 
-def stored_once(**changes: object) -> Notification:
+def stored_once(**changes: Any) -> Notification:
     """A test-key timeline stored whole: handed off at 1, temporary-failure at 3."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "key_type": KeyType.TEST,
         "sent_at": later(1),
         "updated_at": later(3),
