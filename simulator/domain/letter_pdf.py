@@ -18,8 +18,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 __all__ = ["LetterContent", "render_letter_pdf"]
 
@@ -79,11 +82,19 @@ def _inline(text: str) -> str:
     return _EMPHASIS.sub(r"\2", _LINK.sub(r"\1 \2", text))
 
 
-class _Letter(FPDF):
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font("Helvetica", size=10)
-        self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+@cache
+def _letter_class() -> type[FPDF]:
+    # fpdf (with fontTools) is a third of the server's imports: loaded with the first letter,
+    # not at start-up
+    from fpdf import FPDF
+
+    class Letter(FPDF):
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font("Helvetica", size=10)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    return Letter
 
 
 def _blocks(body: str) -> list[list[str]]:
@@ -100,7 +111,7 @@ def _blocks(body: str) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
-def _write_block(pdf: _Letter, lines: list[str], width: float) -> None:
+def _write_block(pdf: FPDF, lines: list[str], width: float) -> None:
     line_height = 12.5 * 1.3 * _PT
     if lines == ["\f"]:
         pdf.add_page()
@@ -125,7 +136,7 @@ def _write_block(pdf: _Letter, lines: list[str], width: float) -> None:
 
 
 def render_letter_pdf(content: LetterContent) -> bytes:
-    pdf = _Letter(format="A4", unit="mm")
+    pdf = _letter_class()(format="A4", unit="mm")
     pdf.set_margins(15, 15, 10)
     pdf.set_auto_page_break(True, margin=20)
     pdf.alias_nb_pages()

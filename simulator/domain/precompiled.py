@@ -15,8 +15,6 @@ import io
 import logging
 from dataclasses import dataclass
 
-from pypdf import PdfReader
-
 __all__ = ["PrecompiledPdf", "decode_letter_content", "read_precompiled"]
 
 _A4 = (595.28, 841.89)  # points
@@ -46,6 +44,8 @@ def read_precompiled(pdf: bytes) -> PrecompiledPdf | None:
     """Pages, shape and the first page's text; None when the bytes are not a readable PDF."""
     if not pdf.startswith(b"%PDF-"):
         return None
+    from pypdf import PdfReader  # imported with the first PDF read, not at start-up
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed input is expected here
     try:
         reader = PdfReader(io.BytesIO(pdf))

@@ -6,8 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from babel.dates import format_date
-
 __all__ = ["CHANNELS", "Bar", "Chart", "Meter", "day_bars", "meter"]
 
 CHANNELS = ("email", "sms", "letter")
@@ -55,6 +53,8 @@ def day_bars(days: list[tuple[str, Counter[str]]], language: str) -> Chart:
             y -= height
             if count:
                 segments.append(Segment(channel, round(y, 1), round(height, 1), count))
+        from babel.dates import format_date  # loaded with the first chart, not at start-up
+
         label = format_date(date.fromisoformat(day), "EEE d", locale=language)
         bars.append(
             Bar(

@@ -10,10 +10,10 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+if TYPE_CHECKING:
+    from babel.support import NullTranslations, Translations
 
 __all__ = ["LANGUAGES", "choose_language", "load_translations"]
 
@@ -22,6 +22,11 @@ _CATALOGUES = resources.files("simulator.web") / "translations"
 
 
 def _compiled(locale: str, domain: str) -> Translations | None:
+    # babel is loaded with the first page (see render.Renderer), not at start-up
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     path = _CATALOGUES / locale / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         return None
@@ -44,6 +49,8 @@ def _catalogue(locale: str) -> Translations | None:
 
 
 def load_translations(language: str, region: str | None) -> NullTranslations:
+    from babel.support import NullTranslations
+
     base: NullTranslations = _catalogue(language) or NullTranslations()
     if region is None:
         return base
