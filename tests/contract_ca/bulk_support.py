@@ -109,7 +109,8 @@ def move_clock(sandbox: SandboxProcess, body: dict[str, Any]) -> dict[str, Any]:
         timeout=10,
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def job_progress(data_dir: Path, job_id: str) -> tuple[str, int, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -19,7 +21,7 @@ from tests.contract_ca.support import (
     make_token,
     raw,
 )
-from tests.sandbox_process import ADMIN_TOKEN
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 UNKNOWN_SERVICE = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
 UNKNOWN_SECRET = "f0000000-0000-4000-8000-000000000000"
@@ -37,11 +39,11 @@ def auth_error(status: int, message: str) -> tuple[int, dict[str, object]]:
     return status, envelope(status, ("AuthError", message))
 
 
-def get(ca_sandbox, authorization: str | None) -> requests.Response:
+def get(ca_sandbox: SandboxProcess, authorization: str | None) -> requests.Response:
     return raw(ca_sandbox.base_url, "GET", "/v2/templates", authorization=authorization)
 
 
-def test_the_official_client_works_with_a_gcntfy_key(ca_sandbox) -> None:
+def test_the_official_client_works_with_a_gcntfy_key(ca_sandbox: SandboxProcess) -> None:
     assert KEYS["test"].startswith("gcntfy-ca-test-")
     sent = client(ca_sandbox.base_url, "test").send_sms_notification(
         "+16135550123", SMS_TEMPLATE, {"name": "Ada", "code": "1"}
@@ -50,19 +52,23 @@ def test_the_official_client_works_with_a_gcntfy_key(ca_sandbox) -> None:
 
 
 @pytest.mark.parametrize("header", [None, ""])
-def test_a_missing_header_uses_the_comma_wording(ca_sandbox, header) -> None:
+def test_a_missing_header_uses_the_comma_wording(
+    ca_sandbox: SandboxProcess, header: str | None
+) -> None:
     assert answer(get(ca_sandbox, header)) == auth_error(
         401, "Unauthorized, authentication token must be provided"
     )
 
 
 @pytest.mark.parametrize("header", ["Basic abc", "Token abc", "JWT x.y.z"])
-def test_an_unknown_scheme_lists_gc_methods(ca_sandbox, header) -> None:
+def test_an_unknown_scheme_lists_gc_methods(ca_sandbox: SandboxProcess, header: str) -> None:
     assert answer(get(ca_sandbox, header)) == auth_error(401, GC_SCHEMES)
 
 
 @pytest.mark.parametrize("scheme", ["Bearer ", "bearer ", "BEARER ", "Bearer   "])
-def test_bearer_is_any_case_and_the_token_is_stripped(ca_sandbox, scheme) -> None:
+def test_bearer_is_any_case_and_the_token_is_stripped(
+    ca_sandbox: SandboxProcess, scheme: str
+) -> None:
     assert get(ca_sandbox, f"{scheme}{jwt_for('test')}").status_code == 200
 
 
@@ -73,7 +79,7 @@ def test_bearer_is_any_case_and_the_token_is_stripped(ca_sandbox, scheme) -> Non
         ("", "Invalid token: signature, api token is not valid"),
     ],
 )
-def test_an_undecodable_token(ca_sandbox, token, message) -> None:
+def test_an_undecodable_token(ca_sandbox: SandboxProcess, token: str, message: str) -> None:
     assert answer(get(ca_sandbox, f"Bearer {token}")) == auth_error(403, message)
 
 
@@ -88,14 +94,18 @@ def test_an_undecodable_token(ca_sandbox, token, message) -> None:
         ({"iat_offset": 60}, "Error: Your system clock must be accurate to within 30 seconds"),
     ],
 )
-def test_jwt_failures_use_gc_texts(ca_sandbox, kwargs, message) -> None:
+def test_jwt_failures_use_gc_texts(
+    ca_sandbox: SandboxProcess, kwargs: dict[str, Any], message: str
+) -> None:
     kwargs = {"secret": "d1111111-1111-4111-8111-111111111111", "iss": LIVE, **kwargs}
     token = make_token(**kwargs)
     assert answer(get(ca_sandbox, f"Bearer {token}")) == auth_error(403, message)
 
 
 @pytest.mark.parametrize("algorithm", ["HS512", "none"])
-def test_another_algorithm_skips_the_key_instead_of_failing(ca_sandbox, algorithm) -> None:
+def test_another_algorithm_skips_the_key_instead_of_failing(
+    ca_sandbox: SandboxProcess, algorithm: str
+) -> None:
     token = jwt_for("test", algorithm=algorithm)
     assert answer(get(ca_sandbox, f"Bearer {token}")) == auth_error(
         403, "Invalid token: signature, api token not found"
@@ -103,13 +113,13 @@ def test_another_algorithm_skips_the_key_instead_of_failing(ca_sandbox, algorith
 
 
 @pytest.mark.parametrize("scheme", ["ApiKey-v1 ", "apikey-v1 ", "APIKEY-V1    "])
-def test_api_key_v1_takes_the_full_key(ca_sandbox, scheme) -> None:
+def test_api_key_v1_takes_the_full_key(ca_sandbox: SandboxProcess, scheme: str) -> None:
     response = get(ca_sandbox, f"{scheme}{KEYS['test']}")
     assert response.status_code == 200
     assert "templates" in response.json()
 
 
-def test_api_key_v1_sends(ca_sandbox) -> None:
+def test_api_key_v1_sends(ca_sandbox: SandboxProcess) -> None:
     response = raw(
         ca_sandbox.base_url,
         "POST",
@@ -139,11 +149,13 @@ def test_api_key_v1_sends(ca_sandbox) -> None:
         ("gcntfy-" + KEYS["test"][-36:], "Invalid token: Enter your full API key"),
     ],
 )
-def test_api_key_v1_checks_in_gc_order(ca_sandbox, value, message) -> None:
+def test_api_key_v1_checks_in_gc_order(
+    ca_sandbox: SandboxProcess, value: str, message: str
+) -> None:
     assert answer(get(ca_sandbox, f"ApiKey-v1 {value}")) == auth_error(403, message)
 
 
-def test_a_revoked_key_is_refused_both_ways(ca_sandbox) -> None:
+def test_a_revoked_key_is_refused_both_ways(ca_sandbox: SandboxProcess) -> None:
     keys = requests.get(
         f"{ca_sandbox.base_url}/sandbox/v1/services/{LIVE}/api-keys",
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
@@ -162,14 +174,14 @@ def test_a_revoked_key_is_refused_both_ways(ca_sandbox) -> None:
     assert answer(get(ca_sandbox, f"Bearer {jwt_for('to-revoke')}")) == expected
 
 
-def test_a_suspended_service_jwt_is_archived(ca_sandbox) -> None:
+def test_a_suspended_service_jwt_is_archived(ca_sandbox: SandboxProcess) -> None:
     token = jwt_for("suspended-live")
     assert answer(get(ca_sandbox, f"Bearer {token}")) == auth_error(
         403, "Invalid token: service is archived"
     )
 
 
-def test_a_suspended_service_api_key_v1_fails_at_the_send(ca_sandbox) -> None:
+def test_a_suspended_service_api_key_v1_fails_at_the_send(ca_sandbox: SandboxProcess) -> None:
     # ApiKey-v1 does not look at the service; GET works, the send says "suspended"
     assert get(ca_sandbox, f"ApiKey-v1 {KEYS['suspended-live']}").status_code == 200
     body = {"phone_number": "+16135550101", "template_id": SUSPENDED_SMS}
@@ -196,6 +208,6 @@ def test_a_suspended_service_api_key_v1_fails_at_the_send(ca_sandbox) -> None:
     assert SUSPENDED in KEYS["suspended-live"]
 
 
-def test_options_skips_auth(ca_sandbox) -> None:
+def test_options_skips_auth(ca_sandbox: SandboxProcess) -> None:
     response = requests.options(f"{ca_sandbox.base_url}/v2/notifications/sms", timeout=10)
     assert response.status_code == 200

@@ -98,7 +98,7 @@ def mine(notifications: list[dict[str, Any]], mark: str) -> list[dict[str, Any]]
 # -- accepted jobs -----------------------------------------------------------------------------
 
 
-def test_rows_make_a_job_with_gcs_shape(base) -> None:
+def test_rows_make_a_job_with_gcs_shape(base: str) -> None:
     mark = token()
     job = client(base, "test").post(
         "/v2/notifications/bulk",
@@ -139,7 +139,7 @@ def test_rows_make_a_job_with_gcs_shape(base) -> None:
     }
 
 
-def test_a_jobs_notifications_are_listed_only_with_include_jobs(base) -> None:
+def test_a_jobs_notifications_are_listed_only_with_include_jobs(base: str) -> None:
     mark = token()
     test = client(base, "test")
     one_off = test.send_sms_notification("+16135550150", SMS, {"name": f"Solo {mark}"})
@@ -173,7 +173,7 @@ def test_a_jobs_notifications_are_listed_only_with_include_jobs(base) -> None:
     assert one_off["id"] in {n["id"] for n in done}
 
 
-def test_csv_email_job_with_a_reply_to_address(base) -> None:
+def test_csv_email_job_with_a_reply_to_address(base: str) -> None:
     mark = token()
     csv = f"email address,name,code\nada@example.ca,Ada {mark},1\nbob@example.ca,Bob {mark},2\n"
     job = client(base, "test").post(
@@ -189,7 +189,7 @@ def test_csv_email_job_with_a_reply_to_address(base) -> None:
     assert (ada["subject"], ada["body"]) == (f"Hi Ada {mark}", f"Dear Ada {mark}, your code is 1.")
 
 
-def test_a_live_keys_job_goes_out_through_the_providers(base) -> None:
+def test_a_live_keys_job_goes_out_through_the_providers(base: str) -> None:
     mark = token()
     job = client(base, "live").post(
         "/v2/notifications/bulk",
@@ -214,7 +214,7 @@ def test_a_live_keys_job_goes_out_through_the_providers(base) -> None:
     assert sent["sent_at"] is not None
 
 
-def test_team_key_may_send_to_the_team_and_safelist(base) -> None:
+def test_team_key_may_send_to_the_team_and_safelist(base: str) -> None:
     status, body = post_bulk(
         base,
         {
@@ -227,7 +227,7 @@ def test_team_key_may_send_to_the_team_and_safelist(base) -> None:
     assert (status, body["data"]["notification_count"]) == (201, 2)
 
 
-def test_test_key_may_mix_simulated_and_real_numbers(base) -> None:
+def test_test_key_may_mix_simulated_and_real_numbers(base: str) -> None:
     rows = [["phone number", "name"], ["+16132532222", "A"], ["+16135550123", "B"]]
     status, body = post_bulk(base, {"name": "mixed", "template_id": SMS, "rows": rows})
     assert (status, body["data"]["notification_count"]) == (201, 2)
@@ -362,7 +362,9 @@ def test_test_key_may_mix_simulated_and_real_numbers(base) -> None:
         ),
     ],
 )
-def test_refusals_with_gcs_texts(base, body, expected) -> None:
+def test_refusals_with_gcs_texts(
+    base: str, body: dict[str, Any], expected: tuple[int, dict[str, Any]]
+) -> None:
     assert post_bulk(base, body) == expected
 
 
@@ -373,7 +375,7 @@ def test_refusals_with_gcs_texts(base, body, expected) -> None:
         (97, "scheduled_for datetime can only be up to 96 hours in the future"),
     ],
 )
-def test_scheduled_for_window(base, when, message) -> None:
+def test_scheduled_for_window(base: str, when: int, message: str) -> None:
     moment = (datetime.now(UTC) + timedelta(hours=when)).strftime("%Y-%m-%dT%H:%M:%S")
     body = {"name": "j", "template_id": SMS, "rows": [1, 2], "scheduled_for": moment}
     assert post_bulk(base, body) == (400, envelope(400, ("ValidationError", message)))
@@ -401,7 +403,7 @@ def test_scheduled_for_window(base, when, message) -> None:
         ),
     ],
 )
-def test_team_and_trial_recipients(base, key, template, message) -> None:
+def test_team_and_trial_recipients(base: str, key: str, template: str, message: str) -> None:
     column = "phone number" if template == SMS else "email address"
     recipient = "+16135550177" if template == SMS else "stranger@example.ca"
     rows = [[column, "name"], [recipient, "A"]] if template == SMS else [[column], [recipient]]
@@ -410,14 +412,14 @@ def test_team_and_trial_recipients(base, key, template, message) -> None:
     )
 
 
-def test_live_key_may_not_mix_simulated_and_real_numbers(base) -> None:
+def test_live_key_may_not_mix_simulated_and_real_numbers(base: str) -> None:
     rows = [["phone number", "name"], ["+16132532222", "A"], ["+16135550123", "B"]]
     assert post_bulk(base, {"name": "j", "template_id": SMS, "rows": rows}, key="live") == (
         bad_request("Bulk sending to testing and non-testing numbers is not supported")
     )
 
 
-def test_permission_suspension_and_body_type(base) -> None:
+def test_permission_suspension_and_body_type(base: str) -> None:
     rows = [["phone number"], ["+16135550123"]]
     assert post_bulk(
         base, {"name": "j", "template_id": EMAIL_ONLY_SMS, "rows": rows}, key="email-only"
@@ -439,7 +441,7 @@ def test_permission_suspension_and_body_type(base) -> None:
     )
 
 
-def test_too_many_rows(base) -> None:
+def test_too_many_rows(base: str) -> None:
     csv = "email address\n" + "someone@example.ca\n" * 50_001
     body = {"name": "big", "template_id": BIG_EMAIL, "csv": csv}
     assert post_bulk(base, body, key="big") == bad_request(
@@ -454,7 +456,7 @@ def sms_rows(*texts: str) -> list[list[str]]:
     return [["phone number", "text"], *(["+16135550123", text] for text in texts)]
 
 
-def test_daily_sms_limit_counts_fragments_and_remaining_rows(base) -> None:
+def test_daily_sms_limit_counts_fragments_and_remaining_rows(base: str) -> None:
     # the service allows 4 fragments a day; three two-part messages are 6
     two_parts = "x" * 200
     assert post_bulk(
@@ -485,7 +487,7 @@ def test_daily_sms_limit_counts_fragments_and_remaining_rows(base) -> None:
     )
 
 
-def test_daily_email_limit_remaining_messages(base) -> None:
+def test_daily_email_limit_remaining_messages(base: str) -> None:
     def rows(count: int) -> list[list[str]]:
         return [["email address"], *([f"person{i}@example.ca"] for i in range(count))]
 
@@ -509,7 +511,7 @@ def test_daily_email_limit_remaining_messages(base) -> None:
     )
 
 
-def test_annual_limits_come_first(base) -> None:
+def test_annual_limits_come_first(base: str) -> None:
     emails = [["email address"], ["a@example.ca"], ["b@example.ca"], ["c@example.ca"]]
     assert post_bulk(
         base, {"name": "j", "template_id": ANNUAL_EMAIL, "rows": emails}, key="annual"
@@ -531,7 +533,9 @@ def test_annual_limits_come_first(base) -> None:
 # -- scheduling and restarts -------------------------------------------------------------------
 
 
-def test_a_scheduled_job_starts_when_the_clock_reaches_it(bulk_sandbox, base) -> None:
+def test_a_scheduled_job_starts_when_the_clock_reaches_it(
+    bulk_sandbox: SandboxProcess, base: str
+) -> None:
     mark = token()
     when = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)
     job = client(base, "test").post(
@@ -607,7 +611,7 @@ def test_a_restart_in_the_middle_of_a_job_resumes_it_without_duplicates(
         sandbox.stop()
 
 
-def test_uk_profile_has_no_bulk_route(sandbox) -> None:
+def test_uk_profile_has_no_bulk_route(sandbox: SandboxProcess) -> None:
     """GOV.UK: /v2/notifications/bulk is still the route-level 404 it always was."""
     response = requests.post(
         f"{sandbox.base_url}/v2/notifications/bulk",
@@ -625,7 +629,7 @@ def test_uk_profile_has_no_bulk_route(sandbox) -> None:
     )
 
 
-def test_api_error_helper_still_applies(base) -> None:
+def test_api_error_helper_still_applies(base: str) -> None:
     # the official client surfaces GC's refusal like any other
     status, body = api_error(
         lambda: client(base, "test").post(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import requests
@@ -24,8 +25,8 @@ def base(more_sandbox: SandboxProcess) -> str:
     return more_sandbox.base_url
 
 
-def _post_job(base: str, rows: int, *, hours_ahead: float | None = None) -> dict:
-    body: dict = {
+def _post_job(base: str, rows: int, *, hours_ahead: float | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "name": f"job-{uuid.uuid4()}",
         "template_id": SMS,
         "rows": [["phone number", "name"], *([f"+1613555{i:04d}", f"N{i}"] for i in range(rows))],
@@ -33,10 +34,11 @@ def _post_job(base: str, rows: int, *, hours_ahead: float | None = None) -> dict
     if hours_ahead is not None:
         when = datetime.now(UTC) + timedelta(hours=hours_ahead)
         body["scheduled_for"] = when.strftime("%Y-%m-%dT%H:%M:%S")
-    return client(base).post("/v2/notifications/bulk", body)["data"]
+    job: dict[str, Any] = client(base).post("/v2/notifications/bulk", body)["data"]
+    return job
 
 
-def _stats(job: dict) -> dict[str, int]:
+def _stats(job: dict[str, Any]) -> dict[str, int]:
     return {s["status"]: s["count"] for s in job["statistics"]}
 
 
@@ -182,16 +184,19 @@ def test_cancelling_an_email_job_gives_back_its_places(base: str) -> None:
     Cancels allows 2 emails and 2 text messages a day."""
     when = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S")
 
-    def job(template: str, header: str, recipients: list[str]) -> dict:
+    def job(template: str, header: str, recipients: list[str]) -> dict[str, Any]:
         body = {
             "name": f"cancel-{uuid.uuid4()}",
             "template_id": template,
             "rows": [[header], *([r] for r in recipients)],
             "scheduled_for": when,
         }
-        return client(base, "cancels").post("/v2/notifications/bulk", body)["data"]
+        created: dict[str, Any] = client(base, "cancels").post("/v2/notifications/bulk", body)[
+            "data"
+        ]
+        return created
 
-    def send(path: str, body: dict) -> int:
+    def send(path: str, body: dict[str, Any]) -> int:
         return call(base, "POST", path, body, key="cancels")[0]
 
     email = {"email_address": "someone@example.ca", "template_id": CANCELS_EMAIL}

@@ -28,16 +28,19 @@ GC_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 def _health(sandbox: SandboxProcess) -> dict[str, Any]:
     response = admin_call(sandbox, "GET", ROOT + "/health")
     assert response.status_code == 200, response.text
-    return response.json()
+    health: dict[str, Any] = response.json()
+    return health
 
 
 def _send(base: str) -> str:
-    return client(base, "callbacks").send_sms_notification("+16135550123", CALLBACKS_SMS)["id"]
+    sent = client(base, "callbacks").send_sms_notification("+16135550123", CALLBACKS_SMS)
+    notification_id: str = sent["id"]
+    return notification_id
 
 
 def _final(base: str, notification_id: str) -> bool:
     got = client(base, "callbacks").get_notification_by_id(notification_id)
-    return got["status"] == "delivered"
+    return bool(got["status"] == "delivered")
 
 
 @pytest.fixture

@@ -19,14 +19,14 @@ from tests.contract_ca.support import (
     post,
     validation,
 )
-from tests.sandbox_process import ADMIN_TOKEN
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 
 def too_many(error: str, message: str) -> tuple[int, dict[str, object]]:
     return 429, envelope(429, (error, message))
 
 
-def test_the_rate_limit_comes_after_the_schema(ca_sandbox) -> None:
+def test_the_rate_limit_comes_after_the_schema(ca_sandbox: SandboxProcess) -> None:
     body = {"phone_number": "+16135550123", "template_id": RATE_SMS}
     for _ in range(2):  # rate_limit 2: GC's window allows the whole minute at once
         assert post(ca_sandbox.base_url, "sms", body, key="rate-live").status_code == 201
@@ -40,7 +40,7 @@ def test_the_rate_limit_comes_after_the_schema(ca_sandbox) -> None:
     )
 
 
-def test_the_default_rate_limit_is_1000(ca_sandbox) -> None:
+def test_the_default_rate_limit_is_1000(ca_sandbox: SandboxProcess) -> None:
     service = requests.get(
         f"{ca_sandbox.base_url}/sandbox/v1/services/{LIVE}",
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
@@ -50,7 +50,7 @@ def test_the_default_rate_limit_is_1000(ca_sandbox) -> None:
     assert (service["rate_limit"], service["prefix_sms"]) == (1000, True)
 
 
-def test_email_daily_limit(ca_sandbox) -> None:
+def test_email_daily_limit(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "limits-live")
     for _ in range(2):
         live.send_email_notification("a@example.ca", LIMITS_EMAIL)
@@ -66,7 +66,7 @@ def test_email_daily_limit(ca_sandbox) -> None:
         assert test.send_email_notification("a@example.ca", LIMITS_EMAIL)["id"]
 
 
-def test_sms_daily_limit_counts_fragments(ca_sandbox) -> None:
+def test_sms_daily_limit_counts_fragments(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "limits-live")
     two_parts = {"text": "a" * 200}
     live.send_sms_notification("+16135550123", LIMITS_SMS, two_parts)  # 2 of 3
@@ -87,7 +87,7 @@ def test_sms_daily_limit_counts_fragments(ca_sandbox) -> None:
     )
 
 
-def test_annual_limits(ca_sandbox) -> None:
+def test_annual_limits(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "annual-live")
     live.send_email_notification("a@example.ca", ANNUAL_EMAIL)
     assert api_error(lambda: live.send_email_notification("a@example.ca", ANNUAL_EMAIL)) == (
@@ -105,7 +105,7 @@ def test_annual_limits(ca_sandbox) -> None:
     )
 
 
-def test_trial_services_get_trial_class_names(ca_sandbox) -> None:
+def test_trial_services_get_trial_class_names(ca_sandbox: SandboxProcess) -> None:
     team = client(ca_sandbox.base_url, "trial-limits-team")
     team.send_email_notification("limited@example.ca", TRIAL_LIMITS_EMAIL)
     assert api_error(

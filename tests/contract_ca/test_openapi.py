@@ -14,6 +14,7 @@ import requests
 import yaml
 
 from tests.contract_ca.support import SMS_TEMPLATE, client
+from tests.sandbox_process import SandboxProcess
 
 ROUTES = {
     "/v2/notifications/sms": ["post"],
@@ -54,12 +55,12 @@ def fetch(base_url: str, language: str) -> requests.Response:
 
 
 @pytest.fixture(scope="module")
-def specs(ca_sandbox) -> dict[str, dict[str, Any]]:
+def specs(ca_sandbox: SandboxProcess) -> dict[str, dict[str, Any]]:
     return {lang: yaml.safe_load(fetch(ca_sandbox.base_url, lang).text) for lang in ("en", "fr")}
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_served_without_auth_as_yaml(ca_sandbox, language) -> None:
+def test_served_without_auth_as_yaml(ca_sandbox: SandboxProcess, language: str) -> None:
     response = fetch(ca_sandbox.base_url, language)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/yaml"
@@ -68,7 +69,9 @@ def test_served_without_auth_as_yaml(ca_sandbox, language) -> None:
     assert {path: sorted(ops) for path, ops in document["paths"].items()} == ROUTES
 
 
-def test_english_is_dumped_again_and_french_is_served_as_written(ca_sandbox) -> None:
+def test_english_is_dumped_again_and_french_is_served_as_written(
+    ca_sandbox: SandboxProcess,
+) -> None:
     english = fetch(ca_sandbox.base_url, "en").text
     french = fetch(ca_sandbox.base_url, "fr").text
     assert english.splitlines()[0] == "components:"  # PyYAML sorts the keys
@@ -76,7 +79,7 @@ def test_english_is_dumped_again_and_french_is_served_as_written(ca_sandbox) -> 
     assert "gabarit" in french and "gabarit" not in english
 
 
-def test_both_languages_describe_the_same_api(specs) -> None:
+def test_both_languages_describe_the_same_api(specs: dict[str, dict[str, Any]]) -> None:
     def shape(node: Any) -> Any:
         if isinstance(node, dict):
             return {
@@ -93,7 +96,7 @@ def test_both_languages_describe_the_same_api(specs) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_every_reference_resolves(specs, language) -> None:
+def test_every_reference_resolves(specs: dict[str, dict[str, Any]], language: str) -> None:
     document = specs[language]
 
     def refs(node: Any) -> list[str]:
@@ -111,7 +114,9 @@ def test_every_reference_resolves(specs, language) -> None:
         assert isinstance(target, dict), ref
 
 
-def test_every_documented_route_is_served(ca_sandbox, specs) -> None:
+def test_every_documented_route_is_served(
+    ca_sandbox: SandboxProcess, specs: dict[str, dict[str, Any]]
+) -> None:
     for path, operations in specs["en"]["paths"].items():
         url = path.format(
             notification_id=uuid.uuid4(),
@@ -132,7 +137,9 @@ def test_every_documented_route_is_served(ca_sandbox, specs) -> None:
             assert response.status_code == expected, (method, path, response.text)
 
 
-def test_documented_shapes_match_answers(ca_sandbox, specs) -> None:
+def test_documented_shapes_match_answers(
+    ca_sandbox: SandboxProcess, specs: dict[str, dict[str, Any]]
+) -> None:
     schemas = specs["en"]["components"]["schemas"]
     test = client(ca_sandbox.base_url, "test")
     sent = test.send_sms_notification("+16135550123", SMS_TEMPLATE, {"name": "Ada", "code": "1"})
@@ -152,7 +159,9 @@ def test_documented_shapes_match_answers(ca_sandbox, specs) -> None:
     assert set(read) == set(schemas["Job"]["properties"]) | {"statistics"}
 
 
-def test_documented_shapes_of_the_v1_api(ca_sandbox, specs) -> None:
+def test_documented_shapes_of_the_v1_api(
+    ca_sandbox: SandboxProcess, specs: dict[str, dict[str, Any]]
+) -> None:
     schemas = specs["en"]["components"]["schemas"]
     test = client(ca_sandbox.base_url, "test")
     sent = test.post(
@@ -174,7 +183,9 @@ def test_documented_shapes_of_the_v1_api(ca_sandbox, specs) -> None:
     assert set(page) == set(schemas["LegacyNotificationList"]["properties"])
 
 
-def test_documented_shapes_of_managed_templates_and_reports(ca_sandbox, specs) -> None:
+def test_documented_shapes_of_managed_templates_and_reports(
+    ca_sandbox: SandboxProcess, specs: dict[str, dict[str, Any]]
+) -> None:
     schemas = specs["en"]["components"]["schemas"]
     test = client(ca_sandbox.base_url, "test")
     created = test.post(
@@ -197,7 +208,7 @@ def test_documented_shapes_of_managed_templates_and_reports(ca_sandbox, specs) -
     assert set(report) == set(schemas["Report"]["properties"])
 
 
-def test_other_methods_are_refused_at_the_route(ca_sandbox) -> None:
+def test_other_methods_are_refused_at_the_route(ca_sandbox: SandboxProcess) -> None:
     response = requests.post(f"{ca_sandbox.base_url}/v2/openapi-en", timeout=10)
     assert (response.status_code, response.json()) == (
         405,
@@ -206,7 +217,7 @@ def test_other_methods_are_refused_at_the_route(ca_sandbox) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_uk_profile_has_no_specification_route(sandbox, language) -> None:
+def test_uk_profile_has_no_specification_route(sandbox: SandboxProcess, language: str) -> None:
     for method in ("GET", "POST"):
         response = requests.request(method, f"{sandbox.base_url}/v2/openapi-{language}", timeout=10)
         assert (response.status_code, response.json()) == (404, NOT_FOUND)

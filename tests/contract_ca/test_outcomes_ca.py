@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract_ca.support import FREE_EMAIL, SMS_TEMPLATE, client, poll_until
+from tests.sandbox_process import SandboxProcess
 
 FINAL = {"delivered", "temporary-failure", "permanent-failure", "technical-failure",
          "provider-failure"}  # fmt: skip
 NAME_CODE = {"name": "Ada", "code": "1"}
 
 
-def timeline(test, notification_id: str) -> list[dict[str, object]]:
+def timeline(test: NotificationsAPIClient, notification_id: str) -> list[dict[str, object]]:
     snapshots = poll_until(
         lambda: test.get_notification_by_id(notification_id),
         lambda n: n["status"] in FINAL,
@@ -25,7 +27,7 @@ def timeline(test, notification_id: str) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def test(ca_sandbox):
+def test(ca_sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client(ca_sandbox.base_url, "test")
 
 
@@ -50,7 +52,9 @@ def test(ca_sandbox):
         ("+16135550123", "delivered", "Delivered", None),
     ],
 )
-def test_sms_goes_created_sent_final(test, number, final, description, response) -> None:
+def test_sms_goes_created_sent_final(
+    test: NotificationsAPIClient, number: str, final: str, description: str, response: str | None
+) -> None:
     sent = test.send_sms_notification(number, SMS_TEMPLATE, NAME_CODE)
     assert timeline(test, sent["id"]) == [
         {"status": "created", "status_description": "In transit", "provider_response": None},
@@ -67,14 +71,16 @@ def test_sms_goes_created_sent_final(test, number, final, description, response)
         ("anyone@example.ca", "delivered", "Delivered"),
     ],
 )
-def test_email_goes_created_sending_final(test, address, final, description) -> None:
+def test_email_goes_created_sending_final(
+    test: NotificationsAPIClient, address: str, final: str, description: str
+) -> None:
     sent = test.send_email_notification(address, FREE_EMAIL, {"text": "hello"})
     assert [s["status"] for s in timeline(test, sent["id"])] == ["created", "sending", final]
     got = test.get_notification_by_id(sent["id"])
     assert (got["status_description"], got["provider_response"]) == (description, None)
 
 
-def test_the_provider_failure_status(test) -> None:
+def test_the_provider_failure_status(test: NotificationsAPIClient) -> None:
     # a sandbox extra (simulator/data/simulator_ca.yaml): GC's provider-failure status
     sent = test.send_sms_notification("+15149301635", SMS_TEMPLATE, NAME_CODE)
     assert timeline(test, sent["id"])[-1] == {
@@ -86,7 +92,9 @@ def test_the_provider_failure_status(test) -> None:
     assert sent["id"] in {n["id"] for n in listed}
 
 
-def test_delivery_callbacks_have_gcs_shape(ca_sandbox, test) -> None:
+def test_delivery_callbacks_have_gcs_shape(
+    ca_sandbox: SandboxProcess, test: NotificationsAPIClient
+) -> None:
     from tests.contract_ca.support import LIVE
     from tests.integration.callback_support import CallbackReceiver, admin_call, set_callback
 

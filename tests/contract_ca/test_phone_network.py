@@ -24,15 +24,18 @@ def base(more_sandbox: SandboxProcess) -> str:
 
 def _final(base: str, notification_id: str) -> dict[str, Any]:
     live = client(base, "live")
-    return wait_for(
+    final: dict[str, Any] = wait_for(
         lambda: (
             n if (n := live.get_notification_by_id(notification_id))["status"] in FINAL else None
         )
     )
+    return final
 
 
 def _send(base: str, number: str, name: str, key: str = "live") -> str:
-    return client(base, key).send_sms_notification(number, SMS, {"name": name})["id"]
+    sent: dict[str, Any] = client(base, key).send_sms_notification(number, SMS, {"name": name})
+    notification_id: str = sent["id"]
+    return notification_id
 
 
 def test_the_21st_identical_text_in_an_hour_is_blocked_by_the_network(base: str) -> None:

@@ -20,6 +20,7 @@ from tests.contract_ca.support import (
     raw,
     validation,
 )
+from tests.sandbox_process import SandboxProcess
 
 NAME_CODE = {"name": "Ada", "code": "1"}
 TEAM_TEXT = (
@@ -32,7 +33,7 @@ TRIAL_TEXT = (
 )
 
 
-def not_stored(ca_sandbox, notification_id: str) -> bool:
+def not_stored(ca_sandbox: SandboxProcess, notification_id: str) -> bool:
     response = raw(
         ca_sandbox.base_url,
         "GET",
@@ -52,7 +53,7 @@ def not_stored(ca_sandbox, notification_id: str) -> bool:
         ("613;5550123", "phone_number Not a valid number"),
     ],
 )
-def test_schema_stage_phone_texts(ca_sandbox, number, message) -> None:
+def test_schema_stage_phone_texts(ca_sandbox: SandboxProcess, number: str, message: str) -> None:
     test = client(ca_sandbox.base_url, "test")
     assert api_error(
         lambda: test.send_sms_notification(number, SMS_TEMPLATE, NAME_CODE)
@@ -62,13 +63,13 @@ def test_schema_stage_phone_texts(ca_sandbox, number, message) -> None:
 @pytest.mark.parametrize(
     "number", ["6135550123", "613-555-0123", "(613) 555-0123", "1 613 555 0123", "+16135550123"]
 )
-def test_numbers_default_to_north_america(ca_sandbox, number) -> None:
+def test_numbers_default_to_north_america(ca_sandbox: SandboxProcess, number: str) -> None:
     test = client(ca_sandbox.base_url, "test")
     sent = test.send_sms_notification(number, SMS_TEMPLATE, NAME_CODE)
     assert test.get_notification_by_id(sent["id"])["phone_number"] == number
 
 
-def test_international_numbers_need_the_permission(ca_sandbox) -> None:
+def test_international_numbers_need_the_permission(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "live")
     assert live.send_sms_notification("+33122334455", SMS_TEMPLATE, NAME_CODE)["id"]
     domestic = client(ca_sandbox.base_url, "domestic-live")
@@ -80,7 +81,9 @@ def test_international_numbers_need_the_permission(ca_sandbox) -> None:
 @pytest.mark.parametrize(
     "recipient", ["+16132532222", "+16132532223", "+16132532224", "613-253-2222"]
 )
-def test_smoke_test_numbers_are_answered_and_not_stored(ca_sandbox, recipient) -> None:
+def test_smoke_test_numbers_are_answered_and_not_stored(
+    ca_sandbox: SandboxProcess, recipient: str
+) -> None:
     live = client(ca_sandbox.base_url, "live")
     sent = live.send_sms_notification(recipient, SMS_TEMPLATE, NAME_CODE)
     assert not_stored(ca_sandbox, sent["id"])
@@ -94,13 +97,15 @@ def test_smoke_test_numbers_are_answered_and_not_stored(ca_sandbox, recipient) -
         "Simulate-Delivered-3@Notification.Canada.ca",
     ],
 )
-def test_smoke_test_addresses_are_answered_and_not_stored(ca_sandbox, address) -> None:
+def test_smoke_test_addresses_are_answered_and_not_stored(
+    ca_sandbox: SandboxProcess, address: str
+) -> None:
     live = client(ca_sandbox.base_url, "live")
     sent = live.send_email_notification(address, FREE_EMAIL, {"text": "hi"})
     assert not_stored(ca_sandbox, sent["id"])
 
 
-def test_team_key_texts_name_the_service(ca_sandbox) -> None:
+def test_team_key_texts_name_the_service(ca_sandbox: SandboxProcess) -> None:
     team = client(ca_sandbox.base_url, "team")
     assert api_error(
         lambda: team.send_sms_notification("+16135550999", SMS_TEMPLATE, NAME_CODE)
@@ -114,12 +119,14 @@ def test_team_key_texts_name_the_service(ca_sandbox) -> None:
     "recipient",
     ["6135550101", "+1 (613) 555-0101", "+16135550102", "+16132532222"],
 )
-def test_team_key_reaches_team_safelist_and_simulated(ca_sandbox, recipient) -> None:
+def test_team_key_reaches_team_safelist_and_simulated(
+    ca_sandbox: SandboxProcess, recipient: str
+) -> None:
     team = client(ca_sandbox.base_url, "team")
     assert team.send_sms_notification(recipient, SMS_TEMPLATE, NAME_CODE)["id"]
 
 
-def test_team_key_reaches_safelisted_and_simulated_addresses(ca_sandbox) -> None:
+def test_team_key_reaches_safelisted_and_simulated_addresses(ca_sandbox: SandboxProcess) -> None:
     team = client(ca_sandbox.base_url, "team")
     for address in (
         "SafeList@example.ca",
@@ -129,7 +136,7 @@ def test_team_key_reaches_safelisted_and_simulated_addresses(ca_sandbox) -> None
         assert team.send_email_notification(address, FREE_EMAIL, {"text": "x"})["id"]
 
 
-def test_trial_texts_and_simulated_recipients(ca_sandbox) -> None:
+def test_trial_texts_and_simulated_recipients(ca_sandbox: SandboxProcess) -> None:
     trial = client(ca_sandbox.base_url, "trial-live")
     assert api_error(lambda: trial.send_sms_notification("+16135550999", TRIAL_SMS)) == bad_request(
         TRIAL_TEXT
@@ -139,7 +146,7 @@ def test_trial_texts_and_simulated_recipients(ca_sandbox) -> None:
     assert trial.send_sms_notification("+16135550201", TRIAL_SMS)["id"]
 
 
-def test_allow_list_comes_before_the_permission_check(ca_sandbox) -> None:
+def test_allow_list_comes_before_the_permission_check(ca_sandbox: SandboxProcess) -> None:
     response = raw(
         ca_sandbox.base_url,
         "POST",
@@ -162,13 +169,13 @@ def test_allow_list_comes_before_the_permission_check(ca_sandbox) -> None:
 
 
 @pytest.mark.parametrize("address", ["rené@example.ca", "zoë.émile@exemple.gc.ca"])
-def test_accented_local_parts_are_valid_addresses(ca_sandbox, address) -> None:
+def test_accented_local_parts_are_valid_addresses(ca_sandbox: SandboxProcess, address: str) -> None:
     test = client(ca_sandbox.base_url, "test")
     sent = test.send_email_notification(address, FREE_EMAIL, {"text": "Bonjour"})
     assert test.get_notification_by_id(sent["id"])["email_address"] == address
 
 
-def test_a_double_hyphen_in_a_domain_label_is_not_valid(ca_sandbox) -> None:
+def test_a_double_hyphen_in_a_domain_label_is_not_valid(ca_sandbox: SandboxProcess) -> None:
     test = client(ca_sandbox.base_url, "test")
     with pytest.raises(HTTPError) as caught:
         test.send_email_notification("someone@exa--mple.ca", FREE_EMAIL, {"text": "x"})

@@ -265,7 +265,8 @@ def test_a_service_reset_clears_its_reports(base: str) -> None:
             base, "DELETE", f"/sandbox/v1/messages?service_id={service_id}", None, admin
         )
         assert response.status_code == 200, response.text
-        return response.json()
+        removed: dict[str, int] = response.json()
+        return removed
 
     reset(OTHER)
     kept = _request(base, {"report_type": "sms", "language": "en"})[1]["report_id"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract_ca.support import SMS_TEMPLATE, api_error, client, poll_until, validation
+from tests.sandbox_process import SandboxProcess
 
 NAME_CODE = {"name": "Ada", "code": "1"}
 
@@ -16,11 +18,13 @@ def ahead(**delta: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def test(ca_sandbox):
+def test(ca_sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client(ca_sandbox.base_url, "test")
 
 
-def schedule(test, when: str, number: str = "+16135550123") -> dict[str, object]:
+def schedule(
+    test: NotificationsAPIClient, when: str, number: str = "+16135550123"
+) -> dict[str, object]:
     # the official client has no scheduled_for argument; its request builder takes extras
     notification = {
         "phone_number": number,
@@ -28,7 +32,8 @@ def schedule(test, when: str, number: str = "+16135550123") -> dict[str, object]
         "personalisation": NAME_CODE,
         "scheduled_for": when,
     }
-    return test.post("/v2/notifications/sms", data=notification)
+    created: dict[str, object] = test.post("/v2/notifications/sms", data=notification)
+    return created
 
 
 @pytest.mark.parametrize(
@@ -43,11 +48,11 @@ def schedule(test, when: str, number: str = "+16135550123") -> dict[str, object]
         ),
     ],
 )
-def test_scheduled_for_window_texts(test, when, message) -> None:
+def test_scheduled_for_window_texts(test: NotificationsAPIClient, when: str, message: str) -> None:
     assert api_error(lambda: schedule(test, when)) == validation(message)
 
 
-def _worker_has_moved_on(test) -> None:
+def _worker_has_moved_on(test: NotificationsAPIClient) -> None:
     """Wait until the worker has taken a step on a send made now: any scheduled send made
     before it has been passed over by a worker poll by then, rather than not yet looked at."""
     control = test.post(
@@ -65,7 +70,7 @@ def _worker_has_moved_on(test) -> None:
     )
 
 
-def test_a_send_95_hours_ahead_waits_in_created(test) -> None:
+def test_a_send_95_hours_ahead_waits_in_created(test: NotificationsAPIClient) -> None:
     when = ahead(hours=95)
     sent = schedule(test, when)
     assert sent["scheduled_for"] == when  # echoed as sent
@@ -75,7 +80,7 @@ def test_a_send_95_hours_ahead_waits_in_created(test) -> None:
     assert got["scheduled_for"] == f"{when}.000000Z"
 
 
-def test_a_scheduled_send_goes_when_due(test) -> None:
+def test_a_scheduled_send_goes_when_due(test: NotificationsAPIClient) -> None:
     when = ahead(seconds=3)
     sent = schedule(test, when)
     _worker_has_moved_on(test)
@@ -90,7 +95,7 @@ def test_a_scheduled_send_goes_when_due(test) -> None:
     assert [s["status"] for s in snapshots][-2:] == ["sent", "delivered"]
 
 
-def test_a_live_key_scheduled_send_goes_when_due(ca_sandbox) -> None:
+def test_a_live_key_scheduled_send_goes_when_due(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "live")
     when = ahead(seconds=2)
     sent = schedule(live, when, "+16135550155")

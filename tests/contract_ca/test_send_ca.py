@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract_ca.support import (
     ARCHIVED_EMAIL,
@@ -23,17 +24,20 @@ from tests.contract_ca.support import (
     raw,
     validation,
 )
+from tests.sandbox_process import SandboxProcess
 
 NAME_CODE = {"name": "Ada", "code": "123"}
 UNKNOWN_ID = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
 
 
 @pytest.fixture(scope="module")
-def test_client(ca_sandbox):
+def test_client(ca_sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client(ca_sandbox.base_url, "test")
 
 
-def test_sms_201_has_gc_shape(ca_sandbox, test_client) -> None:
+def test_sms_201_has_gc_shape(
+    ca_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     sent = test_client.send_sms_notification("+16135550123", SMS_TEMPLATE, NAME_CODE, "ref-1")
     root = ca_sandbox.base_url
     assert sent == {
@@ -51,14 +55,16 @@ def test_sms_201_has_gc_shape(ca_sandbox, test_client) -> None:
     }
 
 
-def test_a_chosen_sms_sender_is_formatted_as_e164(test_client) -> None:
+def test_a_chosen_sms_sender_is_formatted_as_e164(test_client: NotificationsAPIClient) -> None:
     sent = test_client.send_sms_notification(
         "+16135550123", SMS_TEMPLATE, NAME_CODE, sms_sender_id=SPACED_SENDER
     )
     assert sent["content"]["from_number"] == "+16135550199"
 
 
-def test_email_201_has_no_unsubscribe_and_no_sanitised_content(ca_sandbox, test_client) -> None:
+def test_email_201_has_no_unsubscribe_and_no_sanitised_content(
+    ca_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     sent = test_client.send_email_notification(
         "someone@example.ca", EMAIL_TEMPLATE, {"name": "Ada", "doc": "x"}
     )
@@ -70,7 +76,7 @@ def test_email_201_has_no_unsubscribe_and_no_sanitised_content(ca_sandbox, test_
     }
 
 
-def test_one_click_unsubscribe_url_is_not_a_gc_field(ca_sandbox) -> None:
+def test_one_click_unsubscribe_url_is_not_a_gc_field(ca_sandbox: SandboxProcess) -> None:
     body = {
         "email_address": "a@example.ca",
         "template_id": FREE_EMAIL,
@@ -83,7 +89,7 @@ def test_one_click_unsubscribe_url_is_not_a_gc_field(ca_sandbox) -> None:
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", ""])
-def test_a_non_json_content_type_is_415(ca_sandbox, content_type) -> None:
+def test_a_non_json_content_type_is_415(ca_sandbox: SandboxProcess, content_type: str) -> None:
     body = {"phone_number": "+16135550123", "template_id": SMS_TEMPLATE}
     response = post(ca_sandbox.base_url, "sms", body, content_type=content_type)
     assert answer(response) == bad_request(
@@ -96,7 +102,7 @@ def test_a_non_json_content_type_is_415(ca_sandbox, content_type) -> None:
 @pytest.mark.parametrize(
     "content_type", ["application/json; charset=utf-8", "application/vnd.api+json"]
 )
-def test_json_content_types_are_read(ca_sandbox, content_type) -> None:
+def test_json_content_types_are_read(ca_sandbox: SandboxProcess, content_type: str) -> None:
     body = {
         "phone_number": "+16135550123",
         "template_id": SMS_TEMPLATE,
@@ -106,27 +112,27 @@ def test_json_content_types_are_read(ca_sandbox, content_type) -> None:
 
 
 @pytest.mark.parametrize("body", ["this is not json", "", "{"])
-def test_bad_json_gets_gc_text(ca_sandbox, body) -> None:
+def test_bad_json_gets_gc_text(ca_sandbox: SandboxProcess, body: str) -> None:
     assert answer(post(ca_sandbox.base_url, "sms", body)) == bad_request(
         "Error decoding arguments: The browser (or proxy) sent a request that this server "
         "could not understand."
     )
 
 
-def test_the_body_is_read_before_the_type_is_checked(ca_sandbox) -> None:
+def test_the_body_is_read_before_the_type_is_checked(ca_sandbox: SandboxProcess) -> None:
     response = post(ca_sandbox.base_url, "foo", "{", content_type="application/json")
     assert response.status_code == 400
     response = post(ca_sandbox.base_url, "foo", {}, content_type="application/json")
     assert response.status_code == 404
 
 
-def test_reference_has_no_maximum_length(test_client) -> None:
+def test_reference_has_no_maximum_length(test_client: NotificationsAPIClient) -> None:
     reference = "r" * 5000
     sent = test_client.send_sms_notification("+16135550123", SMS_TEMPLATE, NAME_CODE, reference)
     assert sent["reference"] == reference
 
 
-def test_template_texts(test_client) -> None:
+def test_template_texts(test_client: NotificationsAPIClient) -> None:
     assert api_error(
         lambda: test_client.send_email_notification("a@example.ca", ARCHIVED_EMAIL)
     ) == bad_request(f"Template {ARCHIVED_EMAIL} has been deleted")
@@ -141,14 +147,14 @@ def test_template_texts(test_client) -> None:
     ) == bad_request("Message is empty or just whitespace")
 
 
-def test_an_empty_sms_without_prefix_is_refused(ca_sandbox) -> None:
+def test_an_empty_sms_without_prefix_is_refused(ca_sandbox: SandboxProcess) -> None:
     domestic = client(ca_sandbox.base_url, "domestic-live")
     assert api_error(
         lambda: domestic.send_sms_notification("+16135550123", DOMESTIC_SMS, {"text": " "})
     ) == bad_request("Message is empty or just whitespace")
 
 
-def test_the_612_limit_counts_the_prefix(test_client) -> None:
+def test_the_612_limit_counts_the_prefix(test_client: NotificationsAPIClient) -> None:
     # "CA Live: " is 9 characters: 603 of text make 612, 604 make 613
     sent = test_client.send_sms_notification("+16135550123", FREE_SMS, {"text": "a" * 603})
     assert len(sent["content"]["body"]) == 612
@@ -157,7 +163,7 @@ def test_the_612_limit_counts_the_prefix(test_client) -> None:
     ) == bad_request("Content for template has a character count greater than the limit of 612")
 
 
-def test_the_612_limit_counts_utf8_bytes(test_client) -> None:
+def test_the_612_limit_counts_utf8_bytes(test_client: NotificationsAPIClient) -> None:
     # "é" is kept by SMS sanitising and takes two bytes in GC's count
     text = "é" * 301 + "a"  # 9 + 301 * 2 + 1 = 612
     assert test_client.send_sms_notification("+16135550123", FREE_SMS, {"text": text})
@@ -166,14 +172,16 @@ def test_the_612_limit_counts_utf8_bytes(test_client) -> None:
     ) == bad_request("Content for template has a character count greater than the limit of 612")
 
 
-def test_template_checks_come_before_the_recipient(test_client) -> None:
+def test_template_checks_come_before_the_recipient(test_client: NotificationsAPIClient) -> None:
     # GC order: template (6) before recipient (8)
     assert api_error(
         lambda: test_client.send_sms_notification("+16135550123", UNKNOWN_ID)
     ) == bad_request("Template not found")
 
 
-def test_get_by_id_has_gc_fields(ca_sandbox, test_client) -> None:
+def test_get_by_id_has_gc_fields(
+    ca_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     sent = test_client.send_sms_notification("+16135550123", SMS_TEMPLATE, NAME_CODE)
     got = test_client.get_notification_by_id(sent["id"])
     assert set(got) == {
@@ -186,7 +194,7 @@ def test_get_by_id_has_gc_fields(ca_sandbox, test_client) -> None:
     assert got["phone_number"] == "+16135550123"
 
 
-def test_get_of_an_unknown_id_is_gcs_bare_404(ca_sandbox) -> None:
+def test_get_of_an_unknown_id_is_gcs_bare_404(ca_sandbox: SandboxProcess) -> None:
     response = raw(
         ca_sandbox.base_url,
         "GET",
@@ -209,7 +217,9 @@ def test_get_of_an_unknown_id_is_gcs_bare_404(ca_sandbox) -> None:
     )
 
 
-def test_the_list_accepts_include_jobs_false_and_shows_gc_fields(ca_sandbox, test_client) -> None:
+def test_the_list_accepts_include_jobs_false_and_shows_gc_fields(
+    ca_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     test_client.send_sms_notification("+16135550123", SMS_TEMPLATE, NAME_CODE, "listed")
     response = raw(
         ca_sandbox.base_url,
@@ -222,7 +232,7 @@ def test_the_list_accepts_include_jobs_false_and_shows_gc_fields(ca_sandbox, tes
     assert "status_description" in first and "cost_details" not in first
 
 
-def test_gc_status_list(ca_sandbox) -> None:
+def test_gc_status_list(ca_sandbox: SandboxProcess) -> None:
     response = raw(
         ca_sandbox.base_url,
         "GET",

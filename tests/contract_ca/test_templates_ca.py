@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 import requests
@@ -20,24 +21,25 @@ from tests.contract_ca.support import (
     post,
     validation,
 )
-from tests.sandbox_process import ADMIN_TOKEN
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 P = '<p style="Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; color: #0B0C0C;">'
 FILE = base64.b64encode(b"%PDF-1.4 sandbox").decode()
 LIVE_B64 = "oRERERERQRGBEREREREREQ"  # the LIVE service id in Notify's short base64 form
 
 
-def inspect(ca_sandbox, notification_id: str) -> dict[str, object]:
+def inspect(ca_sandbox: SandboxProcess, notification_id: str) -> dict[str, Any]:
     response = requests.get(
         f"{ca_sandbox.base_url}/sandbox/v1/messages/{notification_id}",
         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
         timeout=10,
     )
     assert response.status_code == 200
-    return response.json()["data"]
+    data: dict[str, Any] = response.json()["data"]
+    return data
 
 
-def test_bilingual_and_rtl_blocks_become_divs(ca_sandbox) -> None:
+def test_bilingual_and_rtl_blocks_become_divs(ca_sandbox: SandboxProcess) -> None:
     preview = client(ca_sandbox.base_url, "test").post_template_preview(
         BILINGUAL_EMAIL, {"name": "Ada"}
     )
@@ -50,14 +52,14 @@ def test_bilingual_and_rtl_blocks_become_divs(ca_sandbox) -> None:
     assert preview["body"].startswith("[[en]]\nHello Ada\n[[/en]]")
 
 
-def test_unpaired_markers_are_left_alone(ca_sandbox) -> None:
+def test_unpaired_markers_are_left_alone(ca_sandbox: SandboxProcess) -> None:
     preview = client(ca_sandbox.base_url, "test").post_template_preview(
         FREE_EMAIL, {"text": "[[fr]]\nBonjour"}
     )
     assert preview["html"] == f"{P}[[fr]]<br>Bonjour</p>"
 
 
-def test_a_link_file_puts_a_document_url_in_the_message(ca_sandbox) -> None:
+def test_a_link_file_puts_a_document_url_in_the_message(ca_sandbox: SandboxProcess) -> None:
     test = client(ca_sandbox.base_url, "test")
     sent = test.send_email_notification(
         "a@example.ca",
@@ -70,7 +72,7 @@ def test_a_link_file_puts_a_document_url_in_the_message(ca_sandbox) -> None:
     assert sent["content"]["body"].endswith("&filename=a.pdf")
 
 
-def test_an_attached_file_is_recorded_not_written_in(ca_sandbox) -> None:
+def test_an_attached_file_is_recorded_not_written_in(ca_sandbox: SandboxProcess) -> None:
     test = client(ca_sandbox.base_url, "test")
     attached = {"file": FILE, "filename": "report.pdf", "sending_method": "attach"}
     sent = test.send_email_notification(
@@ -95,7 +97,7 @@ def test_an_attached_file_is_recorded_not_written_in(ca_sandbox) -> None:
     assert base64.b64decode(FILE) == content
 
 
-def test_an_attached_file_is_not_a_placeholder(ca_sandbox) -> None:
+def test_an_attached_file_is_not_a_placeholder(ca_sandbox: SandboxProcess) -> None:
     test = client(ca_sandbox.base_url, "test")
     attached = {"file": FILE, "filename": "a.pdf", "sending_method": "attach"}
     assert api_error(
@@ -105,7 +107,7 @@ def test_an_attached_file_is_not_a_placeholder(ca_sandbox) -> None:
     ) == bad_request(f"Missing personalisation for template ID {EMAIL_TEMPLATE}: doc")
 
 
-def test_simulated_recipients_get_the_test_document(ca_sandbox) -> None:
+def test_simulated_recipients_get_the_test_document(ca_sandbox: SandboxProcess) -> None:
     live = client(ca_sandbox.base_url, "live")
     sent = live.send_email_notification(
         "simulate-delivered@notification.canada.ca",
@@ -137,7 +139,7 @@ def test_simulated_recipients_get_the_test_document(ca_sandbox) -> None:
         ),
     ],
 )
-def test_file_checks(ca_sandbox, doc, messages) -> None:
+def test_file_checks(ca_sandbox: SandboxProcess, doc: dict[str, Any], messages: list[str]) -> None:
     body = {
         "email_address": "a@example.ca",
         "template_id": EMAIL_TEMPLATE,
@@ -148,7 +150,7 @@ def test_file_checks(ca_sandbox, doc, messages) -> None:
     ]
 
 
-def test_file_count_and_personalisation_size_limits(ca_sandbox) -> None:
+def test_file_count_and_personalisation_size_limits(ca_sandbox: SandboxProcess) -> None:
     files = {f"f{i}": {"file": FILE, "sending_method": "link"} for i in range(11)}
     body = {
         "email_address": "a@example.ca",
@@ -166,7 +168,7 @@ def test_file_count_and_personalisation_size_limits(ca_sandbox) -> None:
     )
 
 
-def test_a_file_over_10_mib(ca_sandbox) -> None:
+def test_a_file_over_10_mib(ca_sandbox: SandboxProcess) -> None:
     big = base64.b64encode(b"\0" * (10 * 1024 * 1024 + 1)).decode()
     body = {
         "email_address": "a@example.ca",
@@ -185,7 +187,7 @@ def test_a_file_over_10_mib(ca_sandbox) -> None:
     ]
 
 
-def test_files_need_the_upload_document_permission(ca_sandbox) -> None:
+def test_files_need_the_upload_document_permission(ca_sandbox: SandboxProcess) -> None:
     domestic = client(ca_sandbox.base_url, "domestic-live")
     assert api_error(
         lambda: domestic.send_email_notification(
@@ -196,7 +198,7 @@ def test_files_need_the_upload_document_permission(ca_sandbox) -> None:
     ) == bad_request("Service is not allowed to send documents")
 
 
-def test_a_file_link_in_a_text_message(ca_sandbox) -> None:
+def test_a_file_link_in_a_text_message(ca_sandbox: SandboxProcess) -> None:
     # GC uploads files from any personalisation, text messages included
     test = client(ca_sandbox.base_url, "test")
     sent = test.send_sms_notification(

@@ -95,7 +95,7 @@ def sms(to: str = "613-555-0123", template: str = SMS, **values: Any) -> dict[st
 
 
 # -- POST /notifications/sms|email ---------------------------------------------------------
-def test_sms_answers_data_with_the_unprefixed_body(sandbox) -> None:
+def test_sms_answers_data_with_the_unprefixed_body(sandbox: SandboxProcess) -> None:
     answer = client(sandbox).post("/notifications/sms", sms(name="Ann", day="Monday"))
     notification_id = answer["data"]["notification"]["id"]
     assert answer == {
@@ -107,7 +107,7 @@ def test_sms_answers_data_with_the_unprefixed_body(sandbox) -> None:
     }
 
 
-def test_email_answers_the_body_as_written_and_the_subject_escaped(sandbox) -> None:
+def test_email_answers_the_body_as_written_and_the_subject_escaped(sandbox: SandboxProcess) -> None:
     answer = client(sandbox).post(
         "/notifications/email",
         {"to": "someone@example.ca", "template": EMAIL, "personalisation": {"name": "<b>A</b>"}},
@@ -120,7 +120,7 @@ def test_email_answers_the_body_as_written_and_the_subject_escaped(sandbox) -> N
     }
 
 
-def test_a_v1_send_is_read_back_by_v1_and_v2(sandbox) -> None:
+def test_a_v1_send_is_read_back_by_v1_and_v2(sandbox: SandboxProcess) -> None:
     sent = client(sandbox).post("/notifications/sms", sms(name="Bo", day="Friday"))
     notification_id = sent["data"]["notification"]["id"]
     one = client(sandbox).get(f"/notifications/{notification_id}")["data"]["notification"]
@@ -150,7 +150,7 @@ def test_a_v1_send_is_read_back_by_v1_and_v2(sandbox) -> None:
     assert v2["body"] == "V1 Live: Hello Bo, it's Friday."
 
 
-def test_body_and_type_refusals(sandbox) -> None:
+def test_body_and_type_refusals(sandbox: SandboxProcess) -> None:
     path = "/notifications/sms"
     assert call(sandbox, "POST", "/notifications/letter", {}) == (
         400,
@@ -176,7 +176,7 @@ def test_body_and_type_refusals(sandbox) -> None:
     assert call(sandbox, "POST", path, [1]) == (400, error({"_schema": ["Invalid input type."]}))
 
 
-def test_form_refusals_come_together_by_field(sandbox) -> None:
+def test_form_refusals_come_together_by_field(sandbox: SandboxProcess) -> None:
     assert call(sandbox, "POST", "/notifications/sms", {}) == (
         400,
         error(
@@ -186,7 +186,13 @@ def test_form_refusals_come_together_by_field(sandbox) -> None:
             }
         ),
     )
-    body = {"to": 5, "template": None, "personalisation": [], "status": 1, "job": 2}
+    body: dict[str, object] = {
+        "to": 5,
+        "template": None,
+        "personalisation": [],
+        "status": 1,
+        "job": 2,
+    }
     assert call(sandbox, "POST", "/notifications/sms", body) == (
         400,
         error(
@@ -215,7 +221,7 @@ def test_form_refusals_come_together_by_field(sandbox) -> None:
     )
 
 
-def test_template_refusals(sandbox) -> None:
+def test_template_refusals(sandbox: SandboxProcess) -> None:
     path = "/notifications/sms"
     no_result = (404, error("No result found"))
     assert call(sandbox, "POST", path, sms(template="not-a-uuid")) == no_result
@@ -234,7 +240,7 @@ def test_template_refusals(sandbox) -> None:
     )
 
 
-def test_the_612_limit_counts_the_text_without_the_prefix(sandbox) -> None:
+def test_the_612_limit_counts_the_text_without_the_prefix(sandbox: SandboxProcess) -> None:
     path = "/notifications/sms"
     # 612 bytes of text: accepted, though the prefixed message ("V1 Live: ...") is longer
     status, _ = call(sandbox, "POST", path, sms(template=FREE_SMS, text="x" * 612))
@@ -245,7 +251,7 @@ def test_the_612_limit_counts_the_text_without_the_prefix(sandbox) -> None:
     )
 
 
-def test_recipient_refusals_in_gcs_order(sandbox) -> None:
+def test_recipient_refusals_in_gcs_order(sandbox: SandboxProcess) -> None:
     team_text = (
         f"Can’t send to this recipient using a team-only API key (service {LIVE}) "
         "- see https://documentation.notification.canada.ca/en/keys.html#team-and-safelist"
@@ -280,7 +286,7 @@ def test_recipient_refusals_in_gcs_order(sandbox) -> None:
     )
 
 
-def test_daily_limits_with_gcs_texts(sandbox) -> None:
+def test_daily_limits_with_gcs_texts(sandbox: SandboxProcess) -> None:
     """V1 Limits allows 3 emails and 4 SMS fragments a day (fixture limits)."""
     email = {"to": "someone@example.ca", "template": LIMITS_EMAIL}
     for _ in range(3):
@@ -304,7 +310,7 @@ def test_daily_limits_with_gcs_texts(sandbox) -> None:
     assert call(sandbox, "POST", "/notifications/sms", text, key="limits-test")[0] == 201
 
 
-def test_auth_and_key_permissions(sandbox) -> None:
+def test_auth_and_key_permissions(sandbox: SandboxProcess) -> None:
     assert call(sandbox, "GET", "/notifications", authorization="") == (
         401,
         error({"token": ["Unauthorized, authentication token must be provided"]}),
@@ -326,7 +332,7 @@ def test_auth_and_key_permissions(sandbox) -> None:
 
 
 # -- GET /notifications/<uuid> ---------------------------------------------------------------
-def test_one_notification_of_any_key_type_but_not_anothers(sandbox) -> None:
+def test_one_notification_of_any_key_type_but_not_anothers(sandbox: SandboxProcess) -> None:
     sent = client(sandbox, "live").post(
         "/notifications/sms", sms(template=FREE_SMS, text="Any key")
     )["data"]["notification"]["id"]
@@ -340,7 +346,7 @@ def test_one_notification_of_any_key_type_but_not_anothers(sandbox) -> None:
 
 
 # -- GET /notifications -------------------------------------------------------------------
-def test_the_list_pages_by_number_with_a_total(sandbox) -> None:
+def test_the_list_pages_by_number_with_a_total(sandbox: SandboxProcess) -> None:
     reader = client(sandbox, "reader")  # a test key: the list is of test-key sends
     for day in ("Mon", "Tue", "Wed"):
         client(sandbox).post("/notifications/sms", sms(name="P", day=day))
@@ -372,7 +378,7 @@ def test_the_list_pages_by_number_with_a_total(sandbox) -> None:
     assert newest_first == sorted(newest_first, reverse=True)
 
 
-def test_the_list_filters_by_status_and_type(sandbox) -> None:
+def test_the_list_filters_by_status_and_type(sandbox: SandboxProcess) -> None:
     reader = client(sandbox, "reader")
     emails = reader.get("/notifications", params={"template_type": "email"})["notifications"]
     assert emails and {n["notification_type"] for n in emails} == {"email"}
@@ -388,7 +394,7 @@ def test_the_list_filters_by_status_and_type(sandbox) -> None:
     }
 
 
-def test_the_list_query_refusals(sandbox) -> None:
+def test_the_list_query_refusals(sandbox: SandboxProcess) -> None:
     query = (
         "page=x&page_size=0&limit_days=soon&include_jobs=maybe&older_than=nope"
         "&template_type=sms&template_type=fax"
@@ -414,7 +420,7 @@ def test_the_list_query_refusals(sandbox) -> None:
     assert (status, body["total"]) == (200, 0)
 
 
-def test_a_bulk_job_notification_names_its_job_and_row(sandbox) -> None:
+def test_a_bulk_job_notification_names_its_job_and_row(sandbox: SandboxProcess) -> None:
     job = client(sandbox).post(
         "/v2/notifications/bulk",
         {
