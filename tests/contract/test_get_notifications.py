@@ -6,6 +6,8 @@ import re
 from urllib.parse import quote
 
 import pytest
+import requests
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.support import (
     EMAIL_TEMPLATE,
@@ -23,6 +25,7 @@ from tests.contract.support import (
     unique_reference,
     wait_for_status,
 )
+from tests.sandbox_process import SandboxProcess
 
 EMAIL_PERSONALISATION = {"name": "Ada", "items": "x", "show": "no"}
 NOTIFICATION_KEYS = {
@@ -62,11 +65,11 @@ STATUS_ENUM = (
 
 
 @pytest.fixture(scope="module")
-def test_client(sandbox):
+def test_client(sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client_for(sandbox.base_url, "test")
 
 
-def get_list(sandbox, query: str, key: str = "test"):
+def get_list(sandbox: SandboxProcess, query: str, key: str = "test") -> requests.Response:
     token = make_token(secret=SECRETS[key])
     return raw(sandbox.base_url, "GET", f"/v2/notifications{query}", token=token)
 
@@ -78,7 +81,9 @@ def validation(*messages: str) -> tuple[int, dict[str, object]]:
 # -- one notification ----------------------------------------------------------------
 
 
-def test_sms_notification_has_every_key(sandbox, test_client):
+def test_sms_notification_has_every_key(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("get-sms")
     sent = test_client.send_sms_notification(
         " 07700 900855 ",
@@ -123,7 +128,9 @@ def test_sms_notification_has_every_key(sandbox, test_client):
     assert TIMESTAMP.match(got["created_at"])
 
 
-def test_email_notification_has_every_key_and_email_cost(sandbox, test_client):
+def test_email_notification_has_every_key_and_email_cost(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     sent = test_client.send_email_notification(
         "  someone@example.com", EMAIL_TEMPLATE, EMAIL_PERSONALISATION
     )
@@ -142,7 +149,7 @@ def test_email_notification_has_every_key_and_email_cost(sandbox, test_client):
     )
 
 
-def test_sms_cost_fields_created_then_sending(timeline_client):
+def test_sms_cost_fields_created_then_sending(timeline_client: NotificationsAPIClient) -> None:
     sent = timeline_client.send_sms_notification("07700900123", TIMELINE_SMS)
     first = timeline_client.get_notification_by_id(sent["id"])
     assert first["status"] == "created"
@@ -163,7 +170,7 @@ def test_sms_cost_fields_created_then_sending(timeline_client):
     )
 
 
-def test_unknown_id_is_404(test_client):
+def test_unknown_id_is_404(test_client: NotificationsAPIClient) -> None:
     assert (
         api_error(
             lambda: test_client.get_notification_by_id("7f2a8b1c-0000-4000-8000-000000000000")
@@ -173,13 +180,13 @@ def test_unknown_id_is_404(test_client):
 
 
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "sms", "1234"])
-def test_non_uuid_id_is_400(test_client, bad_id):
+def test_non_uuid_id_is_400(test_client: NotificationsAPIClient, bad_id: str) -> None:
     assert api_error(lambda: test_client.get_notification_by_id(bad_id)) == validation(
         "notification_id is not a valid UUID"
     )
 
 
-def test_get_by_id_works_across_key_types(sandbox):
+def test_get_by_id_works_across_key_types(sandbox: SandboxProcess) -> None:
     live = client_for(sandbox.base_url, "live")
     test = client_for(sandbox.base_url, "test")
     team = client_for(sandbox.base_url, "team")
@@ -190,7 +197,9 @@ def test_get_by_id_works_across_key_types(sandbox):
         assert reader.get_notification_by_id(test_id)["id"] == test_id
 
 
-def test_another_services_notification_is_404(sandbox, test_client):
+def test_another_services_notification_is_404(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     notification_id = test_client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE)["id"]
     other = client_for(sandbox.base_url, "trial-test")
     assert api_error(lambda: other.get_notification_by_id(notification_id)) == NOT_FOUND
@@ -199,7 +208,7 @@ def test_another_services_notification_is_404(sandbox, test_client):
 # -- the list: key type, filters --------------------------------------------------------
 
 
-def test_list_only_has_the_requesting_key_types_notifications(sandbox):
+def test_list_only_has_the_requesting_key_types_notifications(sandbox: SandboxProcess) -> None:
     reference = unique_reference("key-type")
     sent = {}
     for key in ("test", "team", "live"):
@@ -213,7 +222,9 @@ def test_list_only_has_the_requesting_key_types_notifications(sandbox):
         assert [n["id"] for n in found] == [sent[key]]
 
 
-def test_list_is_newest_first_with_filters(sandbox, test_client):
+def test_list_is_newest_first_with_filters(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("filters")
     sms_ids = [
         test_client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE, reference=reference)[
@@ -234,7 +245,9 @@ def test_list_is_newest_first_with_filters(sandbox, test_client):
     assert letters["notifications"] == []
 
 
-def test_status_filters_including_failed_and_delivered(sandbox, test_client):
+def test_status_filters_including_failed_and_delivered(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("status")
     ids = {
         number: test_client.send_sms_notification(number, PLAIN_SMS_TEMPLATE, reference=reference)[
@@ -263,7 +276,9 @@ def test_status_filters_including_failed_and_delivered(sandbox, test_client):
     assert listed("") == set(ids.values())
 
 
-def test_filter_by_reference_is_exact(sandbox, test_client):
+def test_filter_by_reference_is_exact(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("exact")
     sent = test_client.send_sms_notification(
         "07700900123", PLAIN_SMS_TEMPLATE, reference=reference
@@ -274,7 +289,9 @@ def test_filter_by_reference_is_exact(sandbox, test_client):
     assert test_client.get_all_notifications(reference=reference[:-1])["notifications"] == []
 
 
-def test_listed_objects_match_get_by_id(sandbox, test_client):
+def test_listed_objects_match_get_by_id(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("same-object")
     sent = test_client.send_email_notification(
         "someone@example.com", EMAIL_TEMPLATE, EMAIL_PERSONALISATION, reference=reference
@@ -287,7 +304,9 @@ def test_listed_objects_match_get_by_id(sandbox, test_client):
 # -- links (13.1 u) ------------------------------------------------------------------------
 
 
-def test_links_keep_the_query_in_request_order_and_append_older_than(sandbox, test_client):
+def test_links_keep_the_query_in_request_order_and_append_older_than(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("probe-t")
     sent = test_client.send_sms_notification(
         "07700900123", PLAIN_SMS_TEMPLATE, reference=reference
@@ -304,14 +323,16 @@ def test_links_keep_the_query_in_request_order_and_append_older_than(sandbox, te
     )
 
 
-def test_next_link_without_a_query(sandbox):
+def test_next_link_without_a_query(sandbox: SandboxProcess) -> None:
     body = get_list(sandbox, "").json()
     base = f"{sandbox.base_url}/v2/notifications"
     last = body["notifications"][-1]["id"]
     assert body["links"] == {"current": base, "next": f"{base}?older_than={last}"}
 
 
-def test_older_than_is_replaced_in_place(sandbox, test_client):
+def test_older_than_is_replaced_in_place(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("in-place")
     first, second = (
         test_client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE, reference=reference)[
@@ -329,7 +350,9 @@ def test_older_than_is_replaced_in_place(sandbox, test_client):
     }
 
 
-def test_repeated_status_values_repeat_in_links(sandbox, test_client):
+def test_repeated_status_values_repeat_in_links(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("repeat")
     sent = test_client.send_sms_notification(
         "07700900123", PLAIN_SMS_TEMPLATE, reference=reference
@@ -343,7 +366,7 @@ def test_repeated_status_values_repeat_in_links(sandbox, test_client):
     }
 
 
-def test_empty_page_has_only_current(sandbox):
+def test_empty_page_has_only_current(sandbox: SandboxProcess) -> None:
     reference = unique_reference("nothing")
     body = get_list(sandbox, f"?reference={reference}").json()
     assert body == {
@@ -352,13 +375,17 @@ def test_empty_page_has_only_current(sandbox):
     }
 
 
-def test_unknown_older_than_gives_an_empty_list(sandbox, test_client):
+def test_unknown_older_than_gives_an_empty_list(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     found = test_client.get_all_notifications(older_than="7f2a8b1c-0000-4000-8000-000000000000")
     assert found["notifications"] == []
     assert "next" not in found["links"]
 
 
-def test_query_values_are_encoded_in_links(sandbox, test_client):
+def test_query_values_are_encoded_in_links(
+    sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = "a b&c=d/é"
     sent = test_client.send_sms_notification(
         "07700900123", PLAIN_SMS_TEMPLATE, reference=reference
@@ -383,20 +410,20 @@ def test_query_values_are_encoded_in_links(sandbox, test_client):
         ("?foo=bar", "Additional properties are not allowed (foo was unexpected)"),
     ],
 )
-def test_invalid_query(sandbox, query, message):
+def test_invalid_query(sandbox: SandboxProcess, query: str, message: str) -> None:
     response = get_list(sandbox, query)
     assert (response.status_code, response.json()) == validation(message)
 
 
 @pytest.mark.parametrize("value", ["true", "True"])
-def test_include_jobs_true_is_accepted(sandbox, value):
+def test_include_jobs_true_is_accepted(sandbox: SandboxProcess, value: str) -> None:
     assert get_list(sandbox, f"?include_jobs={value}").status_code == 200
 
 
 # -- the official iterator over more than one page ------------------------------------------
 
 
-def test_iterator_walks_more_than_250_notifications(fresh_sandbox):
+def test_iterator_walks_more_than_250_notifications(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
     sent = [

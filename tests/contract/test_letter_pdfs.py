@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import io
 import time
+from typing import Any
 
 import pytest
 from notifications_python_client.errors import HTTPError
+from notifications_python_client.notifications import NotificationsAPIClient
 from pypdf import PdfReader
 
 from tests.contract.letters_support import (
@@ -22,35 +24,40 @@ from tests.contract.letters_support import (
     pdf_file,
 )
 from tests.contract.support import api_error, envelope, poll_until, unique_reference
+from tests.sandbox_process import SandboxProcess
 
 NOT_READY = (400, envelope(400, ("PDFNotReadyError", "PDF not available yet, try again later")))
 
 
 @pytest.fixture(scope="module")
-def test_client(letters_sandbox):
+def test_client(letters_sandbox: SandboxProcess) -> NotificationsAPIClient:
     return letter_client(letters_sandbox.base_url, "test")
 
 
-def fetch_pdf(client, notification_id, timeout=8.0) -> bytes:
+def fetch_pdf(client: NotificationsAPIClient, notification_id: str, timeout: float = 8.0) -> bytes:
     """Ask until the PDF is ready: PDFNotReadyError is the only answer allowed meanwhile."""
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return client.get_pdf_for_letter(notification_id).read()
+            pdf: bytes = client.get_pdf_for_letter(notification_id).read()
+            return pdf
         except HTTPError as error:
+            assert error.response is not None
             assert (error.status_code, error.response.json()) == NOT_READY
             assert time.monotonic() < deadline, "the PDF never became ready"
             time.sleep(0.05)
 
 
-def until_status(client, notification_id, status):
+def until_status(
+    client: NotificationsAPIClient, notification_id: str, status: str
+) -> list[dict[str, Any]]:
     return poll_until(
         lambda: client.get_notification_by_id(notification_id),
         lambda n: n["status"] == status,
     )
 
 
-def test_templated_letter_pdf_not_ready_then_rendered(test_client):
+def test_templated_letter_pdf_not_ready_then_rendered(test_client: NotificationsAPIClient) -> None:
     sent = test_client.send_letter_notification(APPOINTMENT, APPOINTMENT_VALUES)
     assert api_error(lambda: test_client.get_pdf_for_letter(sent["id"])) == NOT_READY
     pdf = PdfReader(io.BytesIO(fetch_pdf(test_client, sent["id"])))
@@ -72,7 +79,9 @@ def test_templated_letter_pdf_not_ready_then_rendered(test_client):
 
 
 @pytest.mark.parametrize("postage", ["first", "second"])
-def test_precompiled_letter_kept_byte_for_byte(test_client, postage):
+def test_precompiled_letter_kept_byte_for_byte(
+    test_client: NotificationsAPIClient, postage: str
+) -> None:
     reference = unique_reference("precompiled")
     original = pdf_file(2).getvalue()
     sent = test_client.send_precompiled_letter_notification(
@@ -92,13 +101,13 @@ def test_precompiled_letter_kept_byte_for_byte(test_client, postage):
     assert original == test_client.get_pdf_for_letter(sent["id"]).read()
 
 
-def test_precompiled_postage_defaults_to_second(test_client):
+def test_precompiled_postage_defaults_to_second(test_client: NotificationsAPIClient) -> None:
     sent = test_client.send_precompiled_letter_notification("no-postage", pdf_file())
     assert test_client.get_notification_by_id(sent["id"])["postage"] == "second"
 
 
-def test_precompiled_errors(test_client):
-    def refused(body):
+def test_precompiled_errors(test_client: NotificationsAPIClient) -> None:
+    def refused(body: object) -> tuple[int, Any]:
         return api_error(lambda: test_client.post("/v2/notifications/letter", data=body))
 
     assert (
@@ -125,14 +134,14 @@ def test_precompiled_errors(test_client):
     )
 
 
-def test_precompiled_over_the_limits_fails_validation(test_client):
+def test_precompiled_over_the_limits_fails_validation(test_client: NotificationsAPIClient) -> None:
     too_long = test_client.send_precompiled_letter_notification("long", pdf_file(11))
     until_status(test_client, too_long["id"], "validation-failed")
     not_a4 = test_client.send_precompiled_letter_notification("a5", pdf_file(1, a4=False))
     until_status(test_client, not_a4["id"], "validation-failed")
 
 
-def test_precompiled_magic_line_fails_the_virus_scan(test_client):
+def test_precompiled_magic_line_fails_the_virus_scan(test_client: NotificationsAPIClient) -> None:
     infected = pdf_file(1, first_line="simulate-virus-scan-failed")
     sent = test_client.send_precompiled_letter_notification("virus", infected)
     until_status(test_client, sent["id"], "virus-scan-failed")
@@ -141,7 +150,7 @@ def test_precompiled_magic_line_fails_the_virus_scan(test_client):
     )
 
 
-def test_pdf_errors(test_client):
+def test_pdf_errors(test_client: NotificationsAPIClient) -> None:
     failed = test_client.send_letter_notification(
         FIRST_CLASS, {**ADDRESS, "address_line_1": "simulate-technical-failure"}
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from functools import partial
+from pathlib import Path
 
 from tests.contract.conftest import LETTER_FIXTURES
 from tests.contract.letters_support import ADDRESS, FIRST_CLASS, letter_client, pdf_file
@@ -10,7 +12,7 @@ from tests.contract.support import poll_until
 from tests.sandbox_process import SandboxProcess
 
 
-def test_letters_carry_on_after_a_restart(tmp_path):
+def test_letters_carry_on_after_a_restart(tmp_path: Path) -> None:
     env = {"SANDBOX_LETTER_PDF_DELAY": "0", "SANDBOX_LETTER_DELIVERY_DELAY": "1"}
     sandbox = SandboxProcess(tmp_path / "data", fixtures=LETTER_FIXTURES, env=env).start()
     try:
@@ -24,7 +26,7 @@ def test_letters_carry_on_after_a_restart(tmp_path):
         live = letter_client(sandbox.base_url, "live")
         for sent in (templated, precompiled):
             poll_until(
-                lambda sent=sent: live.get_notification_by_id(sent["id"]),
+                partial(live.get_notification_by_id, sent["id"]),
                 lambda n: n["status"] == "received",
             )
         assert before == live.get_pdf_for_letter(templated["id"]).read()

@@ -5,9 +5,11 @@ client (contract 3.3, 3.5; notifications-api post_notifications.py, validators.p
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 import requests
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.letters_support import (
     ADDRESS,
@@ -22,17 +24,19 @@ from tests.contract.letters_support import (
     letter_client,
 )
 from tests.contract.support import TIMESTAMP, api_error, envelope, poll_until, unique_reference
-from tests.sandbox_process import ADMIN_TOKEN
+from tests.sandbox_process import ADMIN_TOKEN, SandboxProcess
 
 BODY = "Dear Ada,\n\nYour appointment is on Monday.\n\n# What to bring\n\n* your letter\n* a pen"
 
 
 @pytest.fixture(scope="module")
-def test_client(letters_sandbox):
+def test_client(letters_sandbox: SandboxProcess) -> NotificationsAPIClient:
     return letter_client(letters_sandbox.base_url, "test")
 
 
-def until_status(client, notification_id, status, timeout=8.0):
+def until_status(
+    client: NotificationsAPIClient, notification_id: str, status: str, timeout: float = 8.0
+) -> list[dict[str, Any]]:
     return poll_until(
         lambda: client.get_notification_by_id(notification_id),
         lambda n: n["status"] == status,
@@ -40,7 +44,9 @@ def until_status(client, notification_id, status, timeout=8.0):
     )
 
 
-def test_201_shape_is_exact(letters_sandbox, test_client):
+def test_201_shape_is_exact(
+    letters_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     reference = unique_reference("letter-shape")
     response = test_client.send_letter_notification(
         APPOINTMENT, APPOINTMENT_VALUES, reference=reference
@@ -61,8 +67,8 @@ def test_201_shape_is_exact(letters_sandbox, test_client):
 
 
 def test_get_by_id_has_every_letter_key_and_moves_accepted_to_received(
-    letters_sandbox, test_client
-):
+    letters_sandbox: SandboxProcess, test_client: NotificationsAPIClient
+) -> None:
     sent = test_client.send_letter_notification(APPOINTMENT, APPOINTMENT_VALUES)
     seen = until_status(test_client, sent["id"], "received")
     assert {"accepted", "received"} == {n["status"] for n in seen}
@@ -104,7 +110,7 @@ def test_get_by_id_has_every_letter_key_and_moves_accepted_to_received(
     assert got["cost_in_pounds"] > 0
 
 
-def test_postage_from_template_and_from_the_country(test_client):
+def test_postage_from_template_and_from_the_country(test_client: NotificationsAPIClient) -> None:
     first = test_client.send_letter_notification(FIRST_CLASS, ADDRESS)
     assert test_client.get_notification_by_id(first["id"])["postage"] == "first"
     abroad = {"address_line_1": "A Person", "address_line_2": "1 Rue", "address_line_3": "France"}
@@ -115,14 +121,14 @@ def test_postage_from_template_and_from_the_country(test_client):
     assert test_client.get_notification_by_id(rest["id"])["postage"] == "rest-of-world"
 
 
-def test_legacy_postcode_key(test_client):
+def test_legacy_postcode_key(test_client: NotificationsAPIClient) -> None:
     values = {"address_line_1": "A Person", "address_line_2": "1 Road", "postcode": "SW1A1AA"}
     sent = test_client.send_letter_notification(FIRST_CLASS, values)
     got = test_client.get_notification_by_id(sent["id"])
     assert (got["line_1"], got["line_2"], got["postcode"]) == ("A Person", "1 Road", "SW1A1AA")
 
 
-def test_list_filters_letters(test_client):
+def test_list_filters_letters(test_client: NotificationsAPIClient) -> None:
     reference = unique_reference("letter-list")
     sent = test_client.send_letter_notification(FIRST_CLASS, ADDRESS, reference=reference)
     listed = test_client.get_all_notifications(template_type="letter", reference=reference)
@@ -131,7 +137,7 @@ def test_list_filters_letters(test_client):
     assert emails["notifications"] == []
 
 
-def validation(message):
+def validation(message: str) -> tuple[int, dict[str, Any]]:
     return 400, envelope(400, ("ValidationError", message))
 
 
@@ -180,7 +186,13 @@ def validation(message):
         ("test", FIRST_CLASS, ["A Person", "No fixed abode", "SW1A 1AA"], "Must be a real address"),
     ],
 )
-def test_every_address_error(letters_sandbox, client_name, template, lines, expected):
+def test_every_address_error(
+    letters_sandbox: SandboxProcess,
+    client_name: str,
+    template: str,
+    lines: list[str],
+    expected: str,
+) -> None:
     client = letter_client(letters_sandbox.base_url, client_name)
     values = {f"address_line_{n}": line for n, line in enumerate(lines, start=1)}
     assert validation(expected) == api_error(
@@ -188,7 +200,7 @@ def test_every_address_error(letters_sandbox, client_name, template, lines, expe
     )
 
 
-def test_bfpo_and_uk_country_lines_are_accepted(test_client):
+def test_bfpo_and_uk_country_lines_are_accepted(test_client: NotificationsAPIClient) -> None:
     bfpo = {
         "address_line_1": "Sgt A Person",
         "address_line_2": "Unit 1",
@@ -200,7 +212,7 @@ def test_bfpo_and_uk_country_lines_are_accepted(test_client):
     assert test_client.get_notification_by_id(sent["id"])["postage"] == "first"
 
 
-def test_schema_and_template_errors(test_client):
+def test_schema_and_template_errors(test_client: NotificationsAPIClient) -> None:
     assert validation("personalisation is a required property") == api_error(
         lambda: test_client.post("/v2/notifications/letter", data={"template_id": FIRST_CLASS})
     )
@@ -219,10 +231,10 @@ def test_schema_and_template_errors(test_client):
     )
 
 
-def test_who_may_send(letters_sandbox):
+def test_who_may_send(letters_sandbox: SandboxProcess) -> None:
     base = letters_sandbox.base_url
 
-    def refused(name, template):
+    def refused(name: str, template: str) -> tuple[int, Any]:
         client = letter_client(base, name)
         return api_error(lambda: client.send_letter_notification(template, ADDRESS))
 
@@ -238,7 +250,7 @@ def test_who_may_send(letters_sandbox):
     assert trial_test.send_letter_notification(TRIAL_LETTER, ADDRESS)["id"]
 
 
-def test_daily_letter_allowance(letters_sandbox):
+def test_daily_letter_allowance(letters_sandbox: SandboxProcess) -> None:
     client = letter_client(letters_sandbox.base_url, "one-a-day")
     assert client.send_letter_notification(ONE_A_DAY_LETTER, ADDRESS)["id"]
     status, body = api_error(lambda: client.send_letter_notification(ONE_A_DAY_LETTER, ADDRESS))
@@ -251,7 +263,7 @@ def test_daily_letter_allowance(letters_sandbox):
     )
 
 
-def test_live_letter_goes_to_the_print_outbox(letters_sandbox):
+def test_live_letter_goes_to_the_print_outbox(letters_sandbox: SandboxProcess) -> None:
     client = letter_client(letters_sandbox.base_url, "live")
     sent = client.send_letter_notification(APPOINTMENT, APPOINTMENT_VALUES)
     seen = until_status(client, sent["id"], "received")
@@ -269,14 +281,14 @@ def test_live_letter_goes_to_the_print_outbox(letters_sandbox):
 @pytest.mark.parametrize(
     "status", ["validation-failed", "virus-scan-failed", "technical-failure", "permanent-failure"]
 )
-def test_magic_first_lines(test_client, status):
+def test_magic_first_lines(test_client: NotificationsAPIClient, status: str) -> None:
     values = {**ADDRESS, "address_line_1": f"SIMULATE-{status}"}
     sent = test_client.send_letter_notification(FIRST_CLASS, values)
     seen = until_status(test_client, sent["id"], status)
     assert seen[0]["status"] == "accepted"
 
 
-def test_letter_template_preview_shape(test_client):
+def test_letter_template_preview_shape(test_client: NotificationsAPIClient) -> None:
     preview = test_client.post_template_preview(APPOINTMENT, {"name": "Ada", "day": "Monday"})
     assert preview == {
         "id": APPOINTMENT,
@@ -289,7 +301,9 @@ def test_letter_template_preview_shape(test_client):
     }
 
 
-def test_a_letter_subject_is_html_escaped_its_body_is_not(test_client):
+def test_a_letter_subject_is_html_escaped_its_body_is_not(
+    test_client: NotificationsAPIClient,
+) -> None:
     # notifications-utils BaseLetterTemplate.subject fills with html="escape"
     values = {**ADDRESS, "name": "Ada & <Bob>", "day": "Monday"}
     sent = test_client.send_letter_notification(APPOINTMENT, values)

@@ -9,12 +9,12 @@ import shutil
 import subprocess
 
 from tests.contract.letters_support import APPOINTMENT, FIRST_CLASS, letter_key
-from tests.sandbox_process import ROOT
+from tests.sandbox_process import ROOT, SandboxProcess
 
 PERSONAL_EMAIL = "61111111-1111-4111-8111-111111111204"
 
 
-def test_node_client_letters_pdfs_and_sanitising(letters_sandbox):
+def test_node_client_letters_pdfs_and_sanitising(letters_sandbox: SandboxProcess) -> None:
     node = shutil.which("node")
     assert node, "node is needed: apt-get install nodejs"
     assert (ROOT / "node_modules" / "notifications-node-client").is_dir(), (

@@ -11,13 +11,14 @@ from tests.contract.support import (
     poll_until,
     wait_for_status,
 )
+from tests.sandbox_process import SandboxProcess
 
 EMAIL_PERSONALISATION = {"name": "Ada", "items": "x", "show": "no"}
 # slower than the default test timelines, so a restart surely lands in the middle of them
 SLOW_TIMELINE = {"SANDBOX_SIM_SENDING_DELAY": "0.6", "SANDBOX_SIM_DELIVERY_DELAY": "0.6"}
 
 
-def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox):
+def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.extra_env = SLOW_TIMELINE
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
@@ -57,7 +58,7 @@ def test_kill_in_the_middle_of_timelines_loses_nothing(fresh_sandbox):
     assert len(listed) == len(set(listed))  # nothing duplicated either
 
 
-def test_sigterm_while_sending_keeps_sent_at_and_finishes(fresh_sandbox):
+def test_sigterm_while_sending_keeps_sent_at_and_finishes(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.extra_env = SLOW_TIMELINE
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
@@ -77,7 +78,7 @@ def test_sigterm_while_sending_keeps_sent_at_and_finishes(fresh_sandbox):
     assert done["completed_at"] >= done["sent_at"]
 
 
-def test_fixture_reload_is_idempotent(fresh_sandbox):
+def test_fixture_reload_is_idempotent(fresh_sandbox: SandboxProcess) -> None:
     fresh_sandbox.start()
     client = client_for(fresh_sandbox.base_url, "test")
     notification_id = client.send_sms_notification(

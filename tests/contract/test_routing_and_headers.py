@@ -15,6 +15,7 @@ from tests.contract.support import (
     make_token,
     raw,
 )
+from tests.sandbox_process import SandboxProcess
 
 ROUTE_NOT_FOUND = {
     "message": "The requested URL was not found on the server. If you entered the URL manually "
@@ -69,7 +70,9 @@ def assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
         ("GET", "/v2/reports"),
     ],
 )
-def test_unknown_url_is_the_route_404(sandbox, method, path, authorised):
+def test_unknown_url_is_the_route_404(
+    sandbox: SandboxProcess, method: str, path: str, authorised: bool
+) -> None:
     response = raw(sandbox.base_url, method, path, token=token() if authorised else None)
     assert (response.status_code, response.json()) == (404, ROUTE_NOT_FOUND)
     assert response.headers["Content-Type"] == "application/json"
@@ -77,12 +80,12 @@ def test_unknown_url_is_the_route_404(sandbox, method, path, authorised):
     assert_security_headers(response)
 
 
-def test_unknown_notification_type_with_auth_is_the_route_404(sandbox):
+def test_unknown_notification_type_with_auth_is_the_route_404(sandbox: SandboxProcess) -> None:
     response = raw(sandbox.base_url, "POST", "/v2/notifications/foo", token=token(), data="{}")
     assert (response.status_code, response.json()) == (404, ROUTE_NOT_FOUND)
 
 
-def test_unknown_notification_type_without_auth_is_401(sandbox):
+def test_unknown_notification_type_without_auth_is_401(sandbox: SandboxProcess) -> None:
     response = raw(sandbox.base_url, "POST", "/v2/notifications/foo", data="{}")
     assert (response.status_code, response.json()) == (
         401,
@@ -90,14 +93,14 @@ def test_unknown_notification_type_without_auth_is_401(sandbox):
     )
 
 
-def test_doubled_leading_slash_is_served(sandbox):
+def test_doubled_leading_slash_is_served(sandbox: SandboxProcess) -> None:
     # a deliberate kindness to clients that join "base/" + "/v2/..." (contract 10)
     response = raw(sandbox.base_url, "POST", "//v2/notifications/sms", token=token(), data=SMS_BODY)
     assert response.status_code == 201
     assert response.json()["content"]["body"] == "A plain message"
 
 
-def test_official_client_with_a_trailing_slash_base_url(sandbox):
+def test_official_client_with_a_trailing_slash_base_url(sandbox: SandboxProcess) -> None:
     client = client_for(sandbox.base_url + "/", "test")
     assert client.send_sms_notification("07700900123", PLAIN_SMS_TEMPLATE)["id"]
 
@@ -107,7 +110,9 @@ def test_official_client_with_a_trailing_slash_base_url(sandbox):
 
 @pytest.mark.parametrize("authorised", [False, True])
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
-def test_wrong_method_is_405_as_text_html(sandbox, method, authorised):
+def test_wrong_method_is_405_as_text_html(
+    sandbox: SandboxProcess, method: str, authorised: bool
+) -> None:
     response = raw(
         sandbox.base_url,
         method,
@@ -123,7 +128,7 @@ def test_wrong_method_is_405_as_text_html(sandbox, method, authorised):
 
 
 @pytest.mark.parametrize("path", ["/v2/templates", "/v2/notifications"])
-def test_post_to_a_get_only_route_is_405(sandbox, path):
+def test_post_to_a_get_only_route_is_405(sandbox: SandboxProcess, path: str) -> None:
     response = raw(sandbox.base_url, "POST", path, token=token())
     assert response.status_code == 405
     assert json.loads(response.text) == METHOD_NOT_ALLOWED
@@ -131,7 +136,7 @@ def test_post_to_a_get_only_route_is_405(sandbox, path):
 
 
 @pytest.mark.parametrize("path", ["/v2/notifications/sms", "/v2/notifications", "/v2/templates"])
-def test_options_is_200_empty_without_auth(sandbox, path):
+def test_options_is_200_empty_without_auth(sandbox: SandboxProcess, path: str) -> None:
     response = raw(sandbox.base_url, "OPTIONS", path)
     assert response.status_code == 200
     assert response.content == b""
@@ -140,7 +145,7 @@ def test_options_is_200_empty_without_auth(sandbox, path):
     assert_security_headers(response)
 
 
-def test_options_allow_header_for_the_sms_route(sandbox):
+def test_options_allow_header_for_the_sms_route(sandbox: SandboxProcess) -> None:
     response = raw(sandbox.base_url, "OPTIONS", "/v2/notifications/sms")
     assert response.headers["Allow"] == "HEAD, POST, GET, OPTIONS"
 
@@ -148,7 +153,7 @@ def test_options_allow_header_for_the_sms_route(sandbox):
 # -- headers on success and on errors (13.1 t) -----------------------------------------
 
 
-def test_201_headers(sandbox):
+def test_201_headers(sandbox: SandboxProcess) -> None:
     response = raw(sandbox.base_url, "POST", "/v2/notifications/sms", token=token(), data=SMS_BODY)
     assert response.status_code == 201
     assert response.headers["Content-Type"] == "application/json"
@@ -166,14 +171,16 @@ def test_201_headers(sandbox):
         ("GET", "/v2/received-text-messages", True, 200),
     ],
 )
-def test_json_responses_have_notifys_headers(sandbox, method, path, authorised, status):
+def test_json_responses_have_notifys_headers(
+    sandbox: SandboxProcess, method: str, path: str, authorised: bool, status: int
+) -> None:
     response = raw(sandbox.base_url, method, path, token=token() if authorised else None, data="")
     assert response.status_code == status
     assert response.headers["Content-Type"] == "application/json"
     assert_security_headers(response)
 
 
-def test_b3_headers_are_echoed(sandbox):
+def test_b3_headers_are_echoed(sandbox: SandboxProcess) -> None:
     trace, span = "463ac35c9f6413ad48485a3953bb6124", "a2fb4a1d1a96d312"
     response = raw(
         sandbox.base_url,
@@ -186,7 +193,7 @@ def test_b3_headers_are_echoed(sandbox):
     assert response.headers["X-B3-SpanId"] == span
 
 
-def test_b3_headers_are_echoed_on_errors(sandbox):
+def test_b3_headers_are_echoed_on_errors(sandbox: SandboxProcess) -> None:
     trace, span = "463ac35c9f6413ad48485a3953bb6125", "a2fb4a1d1a96d313"
     response = raw(
         sandbox.base_url,
@@ -198,7 +205,7 @@ def test_b3_headers_are_echoed_on_errors(sandbox):
     assert (response.headers["X-B3-TraceId"], response.headers["X-B3-SpanId"]) == (trace, span)
 
 
-def test_json_is_compact_sorted_and_ascii_escaped(sandbox):
+def test_json_is_compact_sorted_and_ascii_escaped(sandbox: SandboxProcess) -> None:
     client_token = make_token(secret=SECRETS["team"])
     response = raw(
         sandbox.base_url,
@@ -219,7 +226,7 @@ def test_json_is_compact_sorted_and_ascii_escaped(sandbox):
 @pytest.mark.parametrize(
     ("method", "path"), [("GET", "/"), ("GET", "/_status"), ("POST", "/_status")]
 )
-def test_status_without_auth(sandbox, method, path):
+def test_status_without_auth(sandbox: SandboxProcess, method: str, path: str) -> None:
     response = raw(sandbox.base_url, method, path)
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
@@ -228,6 +235,6 @@ def test_status_without_auth(sandbox, method, path):
 
 
 @pytest.mark.parametrize("path", ["/_status?simple=1", "/?simple=1"])
-def test_simple_status(sandbox, path):
+def test_simple_status(sandbox: SandboxProcess, path: str) -> None:
     response = raw(sandbox.base_url, "GET", path)
     assert (response.status_code, response.json()) == (200, {"status": "ok"})

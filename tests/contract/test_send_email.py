@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+import requests
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.support import (
     ARCHIVED_EMAIL_TEMPLATE,
@@ -20,6 +23,7 @@ from tests.contract.support import (
     raw,
     unique_reference,
 )
+from tests.sandbox_process import SandboxProcess
 
 UNKNOWN_ID = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
 PERSONALISATION = {"name": "Ada", "items": "things", "show": "yes"}
@@ -27,17 +31,17 @@ FROM_EMAIL = "contract.live@notifications.service.gov.uk"
 
 
 @pytest.fixture(scope="module")
-def test_client(sandbox):
+def test_client(sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client_for(sandbox.base_url, "test")
 
 
-def email_error(client, **fields) -> tuple[int, object]:
+def email_error(client: NotificationsAPIClient, **fields: Any) -> tuple[int, object]:
     fields.setdefault("template_id", EMAIL_TEMPLATE)
     fields.setdefault("personalisation", PERSONALISATION)
     return api_error(lambda: client.send_email_notification(**fields))
 
 
-def post_raw(sandbox, body):
+def post_raw(sandbox: SandboxProcess, body: object) -> requests.Response:
     return raw(
         sandbox.base_url,
         "POST",
@@ -58,7 +62,7 @@ def bad_request(message: str) -> tuple[int, dict[str, object]]:
 # -- 201 ---------------------------------------------------------------------------
 
 
-def test_201_shape_is_exact(sandbox, test_client):
+def test_201_shape_is_exact(sandbox: SandboxProcess, test_client: NotificationsAPIClient) -> None:
     reference = unique_reference("email-shape")
     response = test_client.send_email_notification(
         "someone@example.com", EMAIL_TEMPLATE, personalisation=PERSONALISATION, reference=reference
@@ -84,7 +88,9 @@ def test_201_shape_is_exact(sandbox, test_client):
     }
 
 
-def test_body_is_raw_markdown_with_lists_and_conditionals(test_client):
+def test_body_is_raw_markdown_with_lists_and_conditionals(
+    test_client: NotificationsAPIClient,
+) -> None:
     response = test_client.send_email_notification(
         "someone@example.com",
         EMAIL_TEMPLATE,
@@ -93,7 +99,7 @@ def test_body_is_raw_markdown_with_lists_and_conditionals(test_client):
     assert response["content"]["body"] == "Dear Ada,\n\n\n\n* a\n* b"
 
 
-def test_subject_gets_nice_typography(test_client):
+def test_subject_gets_nice_typography(test_client: NotificationsAPIClient) -> None:
     response = test_client.send_email_notification(
         "someone@example.com",
         EMAIL_TEMPLATE,
@@ -102,7 +108,7 @@ def test_subject_gets_nice_typography(test_client):
     assert response["content"]["subject"] == "Hello O\u2019Brien \u2013 \u201cAda\u201d"
 
 
-def test_one_click_unsubscribe_url_is_echoed(test_client):
+def test_one_click_unsubscribe_url_is_echoed(test_client: NotificationsAPIClient) -> None:
     url = "https://example.com/unsubscribe?u=1"
     response = test_client.send_email_notification(
         "someone@example.com",
@@ -115,7 +121,9 @@ def test_one_click_unsubscribe_url_is_echoed(test_client):
     assert got["one_click_unsubscribe_url"] == url
 
 
-def test_sanitised_content_is_present_and_empty_when_nothing_changed(test_client):
+def test_sanitised_content_is_present_and_empty_when_nothing_changed(
+    test_client: NotificationsAPIClient,
+) -> None:
     response = test_client.send_email_notification(
         "someone@example.com",
         EMAIL_TEMPLATE,
@@ -125,7 +133,7 @@ def test_sanitised_content_is_present_and_empty_when_nothing_changed(test_client
     assert response["sanitised_content"] == {}
 
 
-def test_email_reply_to_id_is_accepted(test_client):
+def test_email_reply_to_id_is_accepted(test_client: NotificationsAPIClient) -> None:
     response = test_client.send_email_notification(
         "someone@example.com",
         EMAIL_TEMPLATE,
@@ -142,13 +150,13 @@ def test_email_reply_to_id_is_accepted(test_client):
     "address",
     ["not-an-email", "example", "with(brackets)@example.com", "a..b@example.com", "a@b", ""],
 )
-def test_invalid_email_address(test_client, address):
+def test_invalid_email_address(test_client: NotificationsAPIClient, address: str) -> None:
     assert email_error(test_client, email_address=address) == validation(
         "email_address Not a valid email address"
     )
 
 
-def test_required_properties(sandbox):
+def test_required_properties(sandbox: SandboxProcess) -> None:
     response = post_raw(sandbox, {"template": "x"})
     assert (response.status_code, response.json()) == validation(
         "email_address is a required property",
@@ -157,7 +165,7 @@ def test_required_properties(sandbox):
     )
 
 
-def test_one_click_unsubscribe_url_must_be_https(test_client):
+def test_one_click_unsubscribe_url_must_be_https(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client,
         email_address="someone@example.com",
@@ -165,13 +173,13 @@ def test_one_click_unsubscribe_url_must_be_https(test_client):
     ) == validation("one_click_unsubscribe_url is not a valid https url")
 
 
-def test_email_reply_to_id_not_a_uuid(test_client):
+def test_email_reply_to_id_not_a_uuid(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", email_reply_to_id="abc"
     ) == validation("email_reply_to_id is not a valid UUID")
 
 
-def test_unknown_email_reply_to_id(test_client):
+def test_unknown_email_reply_to_id(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", email_reply_to_id=UNKNOWN_ID
     ) == bad_request(
@@ -179,31 +187,31 @@ def test_unknown_email_reply_to_id(test_client):
     )
 
 
-def test_unknown_template(test_client):
+def test_unknown_template(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", template_id=UNKNOWN_ID
     ) == bad_request("Template not found")
 
 
-def test_sms_template_for_email(test_client):
+def test_sms_template_for_email(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", template_id=PLAIN_SMS_TEMPLATE
     ) == bad_request("sms template is not suitable for email notification")
 
 
-def test_archived_template(test_client):
+def test_archived_template(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", template_id=ARCHIVED_EMAIL_TEMPLATE
     ) == bad_request("Template has been deleted")
 
 
-def test_missing_personalisation(test_client):
+def test_missing_personalisation(test_client: NotificationsAPIClient) -> None:
     assert email_error(
         test_client, email_address="someone@example.com", personalisation={"items": "x"}
     ) == bad_request("Missing personalisation: name, show")
 
 
-def test_team_key_to_a_stranger(sandbox):
+def test_team_key_to_a_stranger(sandbox: SandboxProcess) -> None:
     client = client_for(sandbox.base_url, "team")
     assert email_error(client, email_address="stranger@example.com") == bad_request(
         "Can\u2019t send to this recipient using a team-only API key"
@@ -213,13 +221,13 @@ def test_team_key_to_a_stranger(sandbox):
 @pytest.mark.parametrize(
     "address", ["member@example.com", "MEMBER@Example.com", "guest@example.com"]
 )
-def test_team_key_to_team_member_or_guest_list(sandbox, address):
+def test_team_key_to_team_member_or_guest_list(sandbox: SandboxProcess, address: str) -> None:
     client = client_for(sandbox.base_url, "team")
     response = client.send_email_notification(address, EMAIL_TEMPLATE, PERSONALISATION)
     assert response["content"]["subject"] == "Hello Ada"
 
 
-def test_email_over_2000000_bytes(test_client):
+def test_email_over_2000000_bytes(test_client: NotificationsAPIClient) -> None:
     size = len("Dear ,\n\nthings\n\nExtra text") + 2_000_000
     assert email_error(
         test_client,
@@ -231,7 +239,7 @@ def test_email_over_2000000_bytes(test_client):
     )
 
 
-def test_order_template_before_reply_to_before_recipient(sandbox):
+def test_order_template_before_reply_to_before_recipient(sandbox: SandboxProcess) -> None:
     client = client_for(sandbox.base_url, "team")
     assert email_error(
         client, email_address="stranger@example.com", email_reply_to_id=UNKNOWN_ID

@@ -8,6 +8,7 @@ import json
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.support import api_error, envelope, make_token, raw
+from tests.sandbox_process import SandboxProcess
 
 SMS_ONLY = "75555555-5555-4555-8555-555555555555"
 EMAIL_ONLY = "76666666-6666-4666-8666-666666666666"
@@ -15,7 +16,9 @@ LANDLINES = "77777777-7777-4777-8777-777777777777"
 SMALL_LIMITS = "78888888-8888-4888-8888-888888888888"
 
 
-def client(sandbox, name: str, service_id: str, secret: str) -> NotificationsAPIClient:
+def client(
+    sandbox: SandboxProcess, name: str, service_id: str, secret: str
+) -> NotificationsAPIClient:
     return NotificationsAPIClient(f"{name}-{service_id}-{secret}", base_url=sandbox.base_url)
 
 
@@ -23,7 +26,7 @@ def bad_request(message: str) -> tuple[int, dict[str, object]]:
     return 400, envelope(400, ("BadRequestError", message))
 
 
-def test_service_without_email_permission(extra_sandbox):
+def test_service_without_email_permission(extra_sandbox: SandboxProcess) -> None:
     sms_only = client(
         extra_sandbox, "sms-only-test", SMS_ONLY, "85555555-5555-4555-8555-555555555555"
     )
@@ -34,7 +37,7 @@ def test_service_without_email_permission(extra_sandbox):
     ) == bad_request("Service is not allowed to send emails")
 
 
-def test_service_without_sms_permission(extra_sandbox):
+def test_service_without_sms_permission(extra_sandbox: SandboxProcess) -> None:
     email_only = client(
         extra_sandbox, "email-only-test", EMAIL_ONLY, "86666666-6666-4666-8666-666666666666"
     )
@@ -45,7 +48,7 @@ def test_service_without_sms_permission(extra_sandbox):
     ) == bad_request("Service is not allowed to send text messages")
 
 
-def test_permission_is_checked_before_the_template(extra_sandbox):
+def test_permission_is_checked_before_the_template(extra_sandbox: SandboxProcess) -> None:
     email_only = client(
         extra_sandbox, "email-only-test", EMAIL_ONLY, "86666666-6666-4666-8666-666666666666"
     )
@@ -56,7 +59,9 @@ def test_permission_is_checked_before_the_template(extra_sandbox):
     ) == bad_request("Service is not allowed to send text messages")
 
 
-def test_international_number_without_international_permission(extra_sandbox):
+def test_international_number_without_international_permission(
+    extra_sandbox: SandboxProcess,
+) -> None:
     sms_only = client(
         extra_sandbox, "sms-only-test", SMS_ONLY, "85555555-5555-4555-8555-555555555555"
     )
@@ -67,7 +72,7 @@ def test_international_number_without_international_permission(extra_sandbox):
     ) == bad_request("Cannot send to international mobile numbers")
 
 
-def test_uk_landline_with_landline_permission(extra_sandbox):
+def test_uk_landline_with_landline_permission(extra_sandbox: SandboxProcess) -> None:
     landlines = client(
         extra_sandbox, "landlines-test", LANDLINES, "87777777-7777-4777-8777-777777777777"
     )
@@ -77,7 +82,7 @@ def test_uk_landline_with_landline_permission(extra_sandbox):
     assert response["content"]["body"] == "Hello"
 
 
-def test_empty_message(extra_sandbox):
+def test_empty_message(extra_sandbox: SandboxProcess) -> None:
     sms_only = client(
         extra_sandbox, "sms-only-test", SMS_ONLY, "85555555-5555-4555-8555-555555555555"
     )
@@ -88,7 +93,7 @@ def test_empty_message(extra_sandbox):
     ) == bad_request("Your message is empty.")
 
 
-def test_rate_limit_comes_before_the_body_is_read(extra_sandbox):
+def test_rate_limit_comes_before_the_body_is_read(extra_sandbox: SandboxProcess) -> None:
     # rate_limit 3 per minute: a bucket of min(ceil(3/3) + 1, 1000) = 2 tokens per key type
     token = make_token(secret="88888888-8888-4888-8888-888888888881", iss=SMALL_LIMITS)
     body = json.dumps(
@@ -114,7 +119,7 @@ def test_rate_limit_comes_before_the_body_is_read(extra_sandbox):
     )
 
 
-def test_reads_are_not_rate_limited(extra_sandbox):
+def test_reads_are_not_rate_limited(extra_sandbox: SandboxProcess) -> None:
     limits = client(
         extra_sandbox, "limits-test", SMALL_LIMITS, "88888888-8888-4888-8888-888888888881"
     )
@@ -122,7 +127,7 @@ def test_reads_are_not_rate_limited(extra_sandbox):
         limits.get_all_notifications()
 
 
-def test_daily_limit_for_a_live_key(extra_sandbox):
+def test_daily_limit_for_a_live_key(extra_sandbox: SandboxProcess) -> None:
     live = client(
         extra_sandbox, "limits-live", SMALL_LIMITS, "88888888-8888-4888-8888-888888888882"
     )

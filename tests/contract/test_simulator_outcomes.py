@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.support import (
     EMAIL_TEMPLATE,
@@ -19,6 +21,7 @@ from tests.contract.support import (
     unique_reference,
     wait_for_status,
 )
+from tests.sandbox_process import SandboxProcess
 
 EMAIL_PERSONALISATION = {"name": "Ada", "items": "x", "show": "no"}
 
@@ -43,12 +46,12 @@ EMAIL_OUTCOMES = {
 
 
 @pytest.fixture(scope="module")
-def test_client(sandbox):
+def test_client(sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client_for(sandbox.base_url, "test")
 
 
 @pytest.fixture(scope="module")
-def sent(test_client) -> dict[str, str]:
+def sent(test_client: NotificationsAPIClient) -> dict[str, str]:
     """Send every magic recipient once, up front, so the timelines run side by side."""
     ids = {}
     for number in SMS_OUTCOMES:
@@ -61,12 +64,14 @@ def sent(test_client) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("recipient", "final"), [*SMS_OUTCOMES.items(), *EMAIL_OUTCOMES.items()])
-def test_magic_recipient_final_status(test_client, sent, recipient, final):
+def test_magic_recipient_final_status(
+    test_client: NotificationsAPIClient, sent: dict[str, str], recipient: str, final: str
+) -> None:
     seen = wait_for_status(test_client, sent[recipient])
     assert seen[-1]["status"] == final
 
 
-def test_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox):
+def test_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox: SandboxProcess) -> None:
     # magic outcomes belong to test keys; a live key's 07700900003 is not a temp failure
     client = client_for(sandbox.base_url, "live")
     notification_id = client.send_sms_notification("07700900003", PLAIN_SMS_TEMPLATE)["id"]
@@ -77,7 +82,7 @@ def test_live_key_recipients_are_not_simulated_by_magic_numbers(sandbox):
     assert seen[-1]["status"] != "temporary-failure"
 
 
-def test_status_path_created_sending_final(timeline_client):
+def test_status_path_created_sending_final(timeline_client: NotificationsAPIClient) -> None:
     """created -> sending -> final, with sent_at and completed_at, seen through GET."""
     finals = {}
     for number, final in (("07700900123", "delivered"), ("07700900002", "permanent-failure")):
@@ -87,7 +92,7 @@ def test_status_path_created_sending_final(timeline_client):
         ("someone@example.com", "delivered"),
     ):
         finals[timeline_client.send_email_notification(address, TIMELINE_EMAIL)["id"]] = final
-    seen: dict[str, list[dict]] = {notification_id: [] for notification_id in finals}
+    seen: dict[str, list[dict[str, Any]]] = {notification_id: [] for notification_id in finals}
     deadline = time.monotonic() + 10
     while any(not s or s[-1]["status"] != finals[i] for i, s in seen.items()):
         assert time.monotonic() < deadline, seen
@@ -109,7 +114,7 @@ def test_status_path_created_sending_final(timeline_client):
         assert done["created_at"] <= done["sent_at"] <= done["completed_at"]
 
 
-def test_international_sms_is_sent_not_sending(test_client):
+def test_international_sms_is_sent_not_sending(test_client: NotificationsAPIClient) -> None:
     response = test_client.send_sms_notification("+12025550104", PLAIN_SMS_TEMPLATE)
     seen = poll_until(
         lambda: test_client.get_notification_by_id(response["id"]),
@@ -119,7 +124,7 @@ def test_international_sms_is_sent_not_sending(test_client):
     assert seen[-1]["sent_at"] is not None
 
 
-def test_final_status_is_stable(test_client, sent):
+def test_final_status_is_stable(test_client: NotificationsAPIClient, sent: dict[str, str]) -> None:
     notification_id = sent["07700900002"]
     first = wait_for_status(test_client, notification_id)[-1]
     time.sleep(0.3)
@@ -140,7 +145,9 @@ NOT_FOUND = (404, envelope(404, ("NoResultFound", "No result found")))
 
 @pytest.mark.parametrize("number", SMOKE_SMS)
 @pytest.mark.parametrize("key", ["test", "live"])
-def test_smoke_test_number_answers_201_and_is_not_stored(sandbox, key, number):
+def test_smoke_test_number_answers_201_and_is_not_stored(
+    sandbox: SandboxProcess, key: str, number: str
+) -> None:
     client = client_for(sandbox.base_url, key)
     reference = unique_reference("smoke")
     response = client.send_sms_notification(number, PLAIN_SMS_TEMPLATE, reference=reference)
@@ -151,21 +158,23 @@ def test_smoke_test_number_answers_201_and_is_not_stored(sandbox, key, number):
 
 
 @pytest.mark.parametrize("address", SMOKE_EMAIL)
-def test_smoke_test_email_answers_201_and_is_not_stored(test_client, address):
+def test_smoke_test_email_answers_201_and_is_not_stored(
+    test_client: NotificationsAPIClient, address: str
+) -> None:
     response = test_client.send_email_notification(address, EMAIL_TEMPLATE, EMAIL_PERSONALISATION)
     assert response["content"]["subject"] == "Hello Ada"
     assert response["sanitised_content"] == {}
     assert api_error(lambda: test_client.get_notification_by_id(response["id"])) == NOT_FOUND
 
 
-def test_smoke_test_ids_are_fresh(test_client):
+def test_smoke_test_ids_are_fresh(test_client: NotificationsAPIClient) -> None:
     ids = {
         test_client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)["id"] for _ in range(3)
     }
     assert len(ids) == 3
 
 
-def test_smoke_test_recipients_are_still_validated(test_client):
+def test_smoke_test_recipients_are_still_validated(test_client: NotificationsAPIClient) -> None:
     status, body = api_error(
         lambda: test_client.send_email_notification(
             "simulate-delivered@notifications.service.gov.uk", EMAIL_TEMPLATE, {"name": "x"}
@@ -177,7 +186,7 @@ def test_smoke_test_recipients_are_still_validated(test_client):
     )
 
 
-def test_team_key_to_smoke_test_number_is_refused(sandbox):
+def test_team_key_to_smoke_test_number_is_refused(sandbox: SandboxProcess) -> None:
     client = client_for(sandbox.base_url, "team")
     status, body = api_error(
         lambda: client.send_sms_notification("07700900000", PLAIN_SMS_TEMPLATE)

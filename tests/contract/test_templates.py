@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from notifications_python_client.notifications import NotificationsAPIClient
 
 from tests.contract.support import (
     ARCHIVED_EMAIL_TEMPLATE,
@@ -18,6 +19,7 @@ from tests.contract.support import (
     make_token,
     raw,
 )
+from tests.sandbox_process import SandboxProcess
 
 UNKNOWN_ID = "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5"
 NOT_FOUND = (404, envelope(404, ("NoResultFound", "No result found")))
@@ -45,14 +47,14 @@ PARAGRAPH = '<p style="Margin: 0 0 20px 0; font-size: 19px; line-height: 25px; c
 
 
 @pytest.fixture(scope="module")
-def client(sandbox):
+def client(sandbox: SandboxProcess) -> NotificationsAPIClient:
     return client_for(sandbox.base_url, "test")
 
 
 # -- one template ------------------------------------------------------------------
 
 
-def test_get_sms_template(client):
+def test_get_sms_template(client: NotificationsAPIClient) -> None:
     got = client.get_template(SMS_TEMPLATE)
     assert set(got) == TEMPLATE_KEYS
     assert got == {
@@ -74,7 +76,7 @@ def test_get_sms_template(client):
     assert "@" in got["created_by"]
 
 
-def test_get_email_template(client):
+def test_get_email_template(client: NotificationsAPIClient) -> None:
     got = client.get_template(EMAIL_TEMPLATE)
     assert got["type"] == "email"
     assert got["version"] == 1
@@ -88,7 +90,7 @@ def test_get_email_template(client):
     }
 
 
-def test_get_an_older_version(client):
+def test_get_an_older_version(client: NotificationsAPIClient) -> None:
     got = client.get_template_version(SMS_TEMPLATE, 1)
     assert set(got) == TEMPLATE_KEYS
     assert (got["id"], got["version"], got["name"], got["body"]) == (
@@ -100,15 +102,15 @@ def test_get_an_older_version(client):
     assert got["personalisation"] == {"name": {"required": True}}
 
 
-def test_get_the_latest_version_by_number(client):
+def test_get_the_latest_version_by_number(client: NotificationsAPIClient) -> None:
     assert client.get_template_version(SMS_TEMPLATE, 2) == client.get_template(SMS_TEMPLATE)
 
 
-def test_unknown_version_is_404(client):
+def test_unknown_version_is_404(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.get_template_version(SMS_TEMPLATE, 3)) == NOT_FOUND
 
 
-def test_non_integer_version_is_a_route_404(sandbox):
+def test_non_integer_version_is_a_route_404(sandbox: SandboxProcess) -> None:
     response = raw(
         sandbox.base_url,
         "GET",
@@ -118,20 +120,20 @@ def test_non_integer_version_is_a_route_404(sandbox):
     assert (response.status_code, response.json()) == (404, ROUTE_NOT_FOUND)
 
 
-def test_archived_template_can_still_be_fetched(client):
+def test_archived_template_can_still_be_fetched(client: NotificationsAPIClient) -> None:
     assert client.get_template(ARCHIVED_EMAIL_TEMPLATE)["name"] == "Archived email"
 
 
-def test_unknown_template_is_404(client):
+def test_unknown_template_is_404(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.get_template(UNKNOWN_ID)) == NOT_FOUND
 
 
-def test_another_services_template_is_404(client):
+def test_another_services_template_is_404(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.get_template(TRIAL_SMS_TEMPLATE)) == NOT_FOUND
 
 
 @pytest.mark.parametrize("path", ["/v2/template/not-a-uuid", "/v2/template/1234/version/1"])
-def test_bad_uuid(sandbox, path):
+def test_bad_uuid(sandbox: SandboxProcess, path: str) -> None:
     response = raw(sandbox.base_url, "GET", path, token=make_token(secret=SECRETS["test"]))
     assert (response.status_code, response.json()) == BAD_ID
 
@@ -139,12 +141,12 @@ def test_bad_uuid(sandbox, path):
 # -- the list ----------------------------------------------------------------------
 
 
-def test_list_is_sorted_by_name_without_archived(client):
+def test_list_is_sorted_by_name_without_archived(client: NotificationsAPIClient) -> None:
     names = [t["name"] for t in client.get_all_templates()["templates"]]
     assert names == ["Email with subject", "Plain SMS", "SMS with name"]
 
 
-def test_list_objects_are_the_template_objects(client):
+def test_list_objects_are_the_template_objects(client: NotificationsAPIClient) -> None:
     listed = {t["id"]: t for t in client.get_all_templates()["templates"]}
     assert listed[SMS_TEMPLATE] == client.get_template(SMS_TEMPLATE)
 
@@ -157,20 +159,22 @@ def test_list_objects_are_the_template_objects(client):
         ("letter", []),
     ],
 )
-def test_list_type_filter(client, template_type, names):
+def test_list_type_filter(
+    client: NotificationsAPIClient, template_type: str, names: list[str]
+) -> None:
     found = client.get_all_templates(template_type)["templates"]
     assert [t["name"] for t in found] == names
     assert all(t["type"] == template_type for t in found)
 
 
-def test_list_invalid_type(client):
+def test_list_invalid_type(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.get_all_templates("orange")) == (
         400,
         envelope(400, ("ValidationError", "type orange is not one of [sms, email, letter]")),
     )
 
 
-def test_list_of_another_service(sandbox):
+def test_list_of_another_service(sandbox: SandboxProcess) -> None:
     trial = client_for(sandbox.base_url, "trial-test")
     assert [t["id"] for t in trial.get_all_templates()["templates"]] == [TRIAL_SMS_TEMPLATE]
 
@@ -178,7 +182,7 @@ def test_list_of_another_service(sandbox):
 # -- preview -------------------------------------------------------------------------
 
 
-def test_preview_sms(client):
+def test_preview_sms(client: NotificationsAPIClient) -> None:
     assert client.post_template_preview(SMS_TEMPLATE, {"name": "Ada", "code": 7}) == {
         "id": SMS_TEMPLATE,
         "type": "sms",
@@ -190,14 +194,14 @@ def test_preview_sms(client):
     }
 
 
-def test_preview_sms_is_sanitised(client):
+def test_preview_sms_is_sanitised(client: NotificationsAPIClient) -> None:
     preview = client.post_template_preview(
         SMS_TEMPLATE, {"name": "\u201cAda\u201d \u2013 x", "code": "\u2026"}
     )
     assert preview["body"] == 'Hello "Ada" - x, your code is ....'
 
 
-def test_preview_email_has_html(client):
+def test_preview_email_has_html(client: NotificationsAPIClient) -> None:
     preview = client.post_template_preview(
         EMAIL_TEMPLATE, {"name": "Ada", "items": ["<b>one</b>", "two"], "show": "yes"}
     )
@@ -215,20 +219,20 @@ def test_preview_email_has_html(client):
     assert "two" in html
 
 
-def test_preview_missing_personalisation(client):
+def test_preview_missing_personalisation(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.post_template_preview(SMS_TEMPLATE, {"name": "x"})) == (
         400,
         envelope(400, ("BadRequestError", "Missing personalisation: code")),
     )
 
 
-def test_preview_extra_personalisation_is_ignored(client):
+def test_preview_extra_personalisation_is_ignored(client: NotificationsAPIClient) -> None:
     preview = client.post_template_preview(PLAIN_SMS_TEMPLATE, {"unused": "x"})
     assert preview["body"] == "A plain message"
 
 
 @pytest.mark.parametrize("body", [b"", b"{}", b'{"personalisation": {}}', b'{"other": 1}'])
-def test_preview_without_personalisation(sandbox, body):
+def test_preview_without_personalisation(sandbox: SandboxProcess, body: bytes) -> None:
     response = raw(
         sandbox.base_url,
         "POST",
@@ -240,9 +244,9 @@ def test_preview_without_personalisation(sandbox, body):
     assert response.json()["body"] == "A plain message"
 
 
-def test_preview_unknown_template(client):
+def test_preview_unknown_template(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.post_template_preview(UNKNOWN_ID, {})) == NOT_FOUND
 
 
-def test_preview_bad_uuid(client):
+def test_preview_bad_uuid(client: NotificationsAPIClient) -> None:
     assert api_error(lambda: client.post_template_preview("not-a-uuid", {})) == BAD_ID
