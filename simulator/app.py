@@ -30,7 +30,7 @@ from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.callbacks import AddressGuard
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook, parse_fault_rule
-from simulator.domain.outbound import ProviderFactory
+from simulator.domain.outbound import ProviderFactory, ReceiptRules
 from simulator.domain.phone_rules import phone_error_text
 from simulator.domain.ports import Limiter, Store
 from simulator.domain.profile_gc import gc_profile
@@ -64,7 +64,7 @@ from simulator.gateway.key_limits import KeyLimits
 from simulator.gateway.key_string_auth import KeyStringAuth
 from simulator.gateway.key_usage import KeyUsage
 from simulator.gateway.message_log import MessageLog
-from simulator.gateway.provider_receipts import ReceiptUpdates
+from simulator.gateway.provider_receipts import ReceiptSource, ReceiptUpdates
 from simulator.gateway.reads import ReadService
 from simulator.gateway.reports import ReportService
 from simulator.gateway.retention import RetentionSweep
@@ -123,8 +123,10 @@ def create_app(config: Config, *, clock: SandboxClock | None = None) -> web.Appl
     )
     # GC's own v2 routes first: /v2/notifications/bulk must win over /v2/notifications/{id}
     app.router.add_routes(gc_v2_routes(profile))
-    admin = setup_routes(app)
-    app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock(), admin))
+    # entry points read once: providers contribute their receipt routes before the router freezes
+    factories = load_provider_factories()
+    admin = setup_routes(app, receipt_rules(factories))
+    app.cleanup_ctx.append(_gateway_ctx(clock or SandboxClock(), admin, factories))
     setup_dashboard(app, profile.name)
     mount_live_documents(app)
     if profile.openapi_specs:  # GC only; elsewhere the URL stays the route-level 404
@@ -220,7 +222,7 @@ class _Background:
 
 
 def _gateway_ctx(
-    clock: SandboxClock, admin: web.Application
+    clock: SandboxClock, admin: web.Application, factories: Mapping[str, ProviderFactory]
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         config = app[CONFIG_KEY]
@@ -231,13 +233,14 @@ def _gateway_ctx(
             config.database_url, config.data_dir, box, config.sqlite_synchronous, clock
         )
         store = storage.store
-        factories = load_provider_factories()
         provider_set, chains = _provider_chains(config, factories)
         limiter = _limiter(config)
         try:
             app[FIXTURES_KEY] = await _load_fixtures(config, store, clock, profile)
-            gateway, admin_gateway, worker = _wire(config, profile, clock, storage, chains, limiter)
-            gateway.receipts = receipt_rules(factories)
+            receipts = _receipt_sources(config, receipt_rules(factories))
+            gateway, admin_gateway, worker = _wire(
+                config, profile, clock, storage, chains, limiter, receipts
+            )
             counters = DayCounters(
                 store=store, limiter=limiter, key_usage=gateway.key_usage, clock=clock
             )
@@ -276,6 +279,16 @@ def _gateway_ctx(
     return ctx
 
 
+def _receipt_sources(config: Config, rules: Mapping[str, ReceiptRules]) -> dict[str, ReceiptSource]:
+    """Each kind that calls back, with the configured providers of that kind by name."""
+    return {
+        kind: ReceiptSource(
+            kind_rules, {p.name: p.settings for p in config.providers if p.kind == kind}
+        )
+        for kind, kind_rules in rules.items()
+    }
+
+
 def callback_guard(config: Config) -> AddressGuard:
     return AddressGuard.from_settings(
         config.callbacks_allow_private, config.callbacks_allow_addresses
@@ -298,6 +311,7 @@ def _wire(
     storage: Storage,
     chains: dict[str, ProviderChain],
     limiter: Limiter,
+    receipts: Mapping[str, ReceiptSource],
 ) -> tuple[Gateway, AdminGateway, DeliveryWorker]:
     store = storage.store
     directory = ServiceDirectory(store)
@@ -469,6 +483,8 @@ def _wire(
             store=store,
         ),
         receipt_updates=ReceiptUpdates(
+            sources=receipts,
+            messages=profile.messages,
             store=store,
             callbacks=planner,
             clock=clock,

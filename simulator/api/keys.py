@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -14,7 +13,6 @@ from simulator.delivery.worker import DeliveryWorker
 from simulator.domain.clock import SandboxClock
 from simulator.domain.faults import FaultBook
 from simulator.domain.messages import Messages
-from simulator.domain.outbound import ReceiptRules
 from simulator.domain.ports import RateDecision
 from simulator.domain.profiles import Profile
 from simulator.domain.schemas import RequestSchemas
@@ -81,13 +79,11 @@ class Gateway:
     message_log: MessageLog
     service_callbacks: ServiceCallbacks
     usage: UsageReport
-    # a provider's delivery receipt applied to its notification
+    # a provider's delivery receipt checked and applied to its notification
     receipt_updates: ReceiptUpdates
     # GC's bulk sends (contract 3.9); None where the profile has no bulk route
     bulk: BulkService | None = None
     jobs: JobRunner | None = None
-    # per provider kind that calls back, how its receipts read (from its entry point)
-    receipts: Mapping[str, ReceiptRules] = field(default_factory=dict)
     bulk_reads: BulkReads | None = None  # GET and DELETE /v2/notifications/bulk
     template_management: TemplateManagement | None = None  # /v2/manage-template
     # letters (contract 3.3); None where the profile has none

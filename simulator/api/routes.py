@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from simulator.api import (
     metrics,
-    provider_receipts,
     sandbox_callbacks,
     sandbox_clock,
     sandbox_faults,
@@ -23,6 +24,8 @@ from simulator.api import (
 )
 from simulator.api.admin_app import ADMIN_PREFIX, admin_app
 from simulator.api.document_download import document_routes
+from simulator.api.provider_receipts import RECEIPTS_PREFIX, receipts_app
+from simulator.domain.outbound import ReceiptRules
 
 __all__ = ["admin_routes", "setup_routes"]
 
@@ -61,9 +64,10 @@ def _doubled_slash(route: web.RouteDef) -> web.RouteDef:
     return web.RouteDef(route.method, "/" + route.path, route.handler, route.kwargs)
 
 
-def setup_routes(app: web.Application) -> web.Application:
-    """Every route of `app`; returns the /sandbox/v1 admin sub-application mounted in it,
-    whose AdminGateway (ADMIN_KEY) the composition root sets at start-up."""
+def setup_routes(app: web.Application, receipts: Mapping[str, ReceiptRules]) -> web.Application:
+    """Every route of `app`, with the receipt routes of the provider kinds in `receipts`;
+    returns the /sandbox/v1 admin sub-application mounted in it, whose AdminGateway
+    (ADMIN_KEY) the composition root sets at start-up."""
     v2 = _v2_routes()
     app.router.add_routes(
         [
@@ -78,16 +82,8 @@ def setup_routes(app: web.Application) -> web.Application:
     )
     admin = admin_app(admin_routes())
     app.add_subapp(ADMIN_PREFIX, admin)
-    mount_receipts(app)
+    app.add_subapp(RECEIPTS_PREFIX, receipts_app(receipts))
     return admin
-
-
-def mount_receipts(app: web.Application) -> None:
-    """Receipts from providers that call back: public (the provider signs them), so not
-    under the admin middleware, and a sub-application so a wrong method is still a 405."""
-    receipts = web.Application()
-    receipts.router.add_routes([web.post("/twilio", provider_receipts.post_twilio_status)])
-    app.add_subapp(ADMIN_PREFIX + "/receipts", receipts)
 
 
 def admin_routes() -> list[web.RouteDef]:

@@ -33,6 +33,7 @@ __all__ = [
     "ProviderError",
     "ProviderFactory",
     "ProviderReceipt",
+    "ReceiptForm",
     "ReceiptRules",
     "ReceiptStatus",
     "SmsProvider",
@@ -200,17 +201,55 @@ class EmailProvider(Protocol):
     async def aclose(self) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ReceiptForm:
+    """
+    A delivery receipt as its provider's rules read it from the body, before it is trusted.
+    """
+
+    # the provider's reference for the message (its receipt's provider_reference)
+    reference: str | None
+    provider_status: str | None
+    error_code: str | None
+    # every field as sent, in order: what a signature covers
+    fields: tuple[tuple[str, str], ...] = ()
+
+
 class ReceiptRules(Protocol):
     """
-    How a provider that calls back with delivery receipts words them.
+    How a provider that calls back with delivery receipts is heard: its route and its parser.
 
-    A provider's factory (its entry point) offers these as its ``receipts`` attribute;
-    the receipt route (``/sandbox/v1/receipts/<kind>``) asks them, so the edge needs
-    no provider's module.
+    A provider's factory (its entry point) offers these as its ``receipts`` attribute. The
+    sandbox mounts ``POST /sandbox/v1/receipts/<kind>`` for each kind that offers them and
+    asks them; the edge imports no provider's module. Before the body is read the request
+    must carry `signature_header` (else 403), be `media_type` (else 415) and at most
+    `max_bytes` (else 413).
     """
 
-    # stands for the notification id in a configured callback URL
-    reference_placeholder: str
+    title: str  # names the provider in the route's refusals ("Invalid Twilio signature")
+    signature_header: str
+    media_type: str
+    max_bytes: int
+    # what a receipt must carry, for the 400 that says so ("MessageSid and MessageStatus")
+    required_fields: str
+
+    def parse(self, body: bytes) -> ReceiptForm:
+        """The receipt in `body`; ValueError when it is not a valid body."""
+        ...
+
+    def signed(
+        self,
+        settings: Mapping[str, Any],
+        form: ReceiptForm,
+        signature: str,
+        *,
+        received_url: str,
+        notification_id: str | None,
+    ) -> bool:
+        """Whether `signature` verifies with the credentials in a configured provider's
+        `settings`, for the URL the receipt was sent to (the message's own callback URL
+        when `notification_id` is known, or the URL as received)."""
+        ...
 
     def status_for(self, provider_status: str, error_code: str | None) -> ReceiptStatus: ...
 

@@ -10,13 +10,24 @@ request may have landed) can send twice; 5xx and 429 are rejections and safe to 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
+from urllib.parse import parse_qsl
 
 import httpx
 
-from simulator.domain.outbound import OutboundSms, ProviderError, ProviderReceipt, ReceiptStatus
+from simulator.domain.outbound import (
+    OutboundSms,
+    ProviderError,
+    ProviderReceipt,
+    ReceiptForm,
+    ReceiptRules,
+    ReceiptStatus,
+)
 from simulator.providers._http import (
     USER_AGENT,
     is_retryable_status,
@@ -26,7 +37,13 @@ from simulator.providers._http import (
 )
 from simulator.providers._settings import optional_str, provider_name, read_float, require_str
 
-__all__ = ["TwilioProvider", "TwilioSettings", "map_twilio_status"]
+__all__ = [
+    "TwilioProvider",
+    "TwilioReceipts",
+    "TwilioSettings",
+    "map_twilio_status",
+    "twilio_signature",
+]
 
 KIND: Final = "twilio"
 DEFAULT_BASE_URL: Final = "https://api.twilio.com"
@@ -92,6 +109,80 @@ def map_twilio_status(message_status: str, error_code: str | int | None = None) 
     return _STATUS_MAP.get(status, "sending")
 
 
+def twilio_signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
+    """
+    Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, of the full
+    URL followed by every POST parameter's name and value, sorted by name.
+    """
+    payload = url + "".join(f"{key}{value}" for key, value in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _field(pairs: Mapping[str, str], name: str) -> str | None:
+    value = pairs.get(name, "").strip()
+    return value or None
+
+
+class TwilioReceipts:
+    """Twilio's status callbacks (ReceiptRules): POST /sandbox/v1/receipts/twilio.
+
+    Twilio POSTs a url-encoded form (``MessageSid``, ``MessageStatus``, ``ErrorCode``, ...)
+    to the ``StatusCallback`` URL the provider sent with each message, signed in
+    ``X-Twilio-Signature`` with the account's auth token.
+    """
+
+    title = "Twilio"
+    signature_header = "X-Twilio-Signature"
+    media_type = "application/x-www-form-urlencoded"
+    # a status callback is a dozen short fields; anything near this is not from Twilio
+    max_bytes = 64 * 1024
+    required_fields = "MessageSid and MessageStatus"
+
+    def parse(self, body: bytes) -> ReceiptForm:
+        # strict UTF-8 for the bytes and for %-escapes, so no text that cannot be stored;
+        # UnicodeDecodeError is a ValueError
+        text = body.decode("utf-8")
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+        first: dict[str, str] = {}
+        for name, value in pairs:
+            first.setdefault(name, value)
+        return ReceiptForm(
+            reference=_field(first, "MessageSid"),
+            provider_status=_field(first, "MessageStatus") or _field(first, "SmsStatus"),
+            error_code=_field(first, "ErrorCode"),
+            fields=tuple(pairs),
+        )
+
+    def signed(
+        self,
+        settings: Mapping[str, Any],
+        form: ReceiptForm,
+        signature: str,
+        *,
+        received_url: str,
+        notification_id: str | None,
+    ) -> bool:
+        token = settings.get("auth_token")
+        if not isinstance(token, str) or not token or not signature:
+            return False
+        urls = []
+        configured = settings.get("status_callback_url")
+        if isinstance(configured, str) and configured and notification_id is not None:
+            # exactly what the provider sent Twilio as StatusCallback
+            urls.append(configured.replace(NOTIFICATION_ID_PLACEHOLDER, notification_id))
+        urls.append(received_url)
+        return any(
+            hmac.compare_digest(
+                twilio_signature(token, url, form.fields).encode(), signature.encode()
+            )
+            for url in urls
+        )
+
+    def status_for(self, provider_status: str, error_code: str | None) -> ReceiptStatus:
+        return map_twilio_status(provider_status, error_code)
+
+
 @dataclass(frozen=True, slots=True)
 class TwilioSettings:
     """
@@ -134,15 +225,6 @@ class TwilioSettings:
         return f"{self.base_url.rstrip('/')}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
 
 
-class TwilioReceipts:
-    """Twilio's status callbacks, as the receipt route reads them (ReceiptRules)."""
-
-    reference_placeholder = NOTIFICATION_ID_PLACEHOLDER
-
-    def status_for(self, provider_status: str, error_code: str | None) -> ReceiptStatus:
-        return map_twilio_status(provider_status, error_code)
-
-
 class TwilioProvider:
     """
     SMS through Twilio; the receipt's ``provider_reference`` is the message SID.
@@ -150,8 +232,8 @@ class TwilioProvider:
     .. versionadded:: 0.1.0
     """
 
-    # offered through the entry point to the receipt route
-    receipts: Final = TwilioReceipts()
+    # offered through the entry point: the receipt route and how it reads Twilio's forms
+    receipts: Final[ReceiptRules] = TwilioReceipts()
 
     __slots__ = ("_client", "_owns_client", "name", "settings")
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
+from simulator.api.openapi_live import DOCUMENT_PATHS
 from tests.integration.lane_support import (
     EMAIL_TEMPLATE,
     SMS_TEMPLATE,
@@ -38,12 +40,36 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from simulator.domain.outbound import ProviderReceipt
+from simulator.domain.outbound import ProviderReceipt, ReceiptForm
+
+
+class PostcardReceipts:
+    """Receipts as `status:reference`, signed with the provider's settings' `word`."""
+
+    title = "Postcard"
+    signature_header = "X-Postcard-Word"
+    media_type = "text/plain"
+    max_bytes = 100
+    required_fields = "status and reference"
+
+    def parse(self, body):
+        status, _, reference = body.decode().partition(":")
+        return ReceiptForm(reference or None, status or None, None)
+
+    def signed(self, settings, form, signature, *, received_url, notification_id):
+        return signature == settings.get("word")
+
+    def status_for(self, provider_status, error_code):
+        return "delivered"
 
 
 class PostcardProvider:
+    # the receipt route and its parser, contributed through the entry point
+    receipts = PostcardReceipts()
+
     def __init__(self, settings):
         self.name = settings.get("name", "postcard")
+        self.word = settings.get("word")  # what its receipts are signed with
         self.directory = Path(settings["directory"])
         self.directory.mkdir(parents=True, exist_ok=True)
 
@@ -123,7 +149,7 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PluginRig]:
                     "kind": "postcard",
                     "channel": channel,
                     "priority": 2,
-                    "settings": {"directory": str(drops)},
+                    "settings": {"directory": str(drops), "word": "w"},
                 }
                 for channel in ("sms", "email")
             ),
@@ -182,6 +208,31 @@ def test_a_broken_unconfigured_plugin_is_only_logged(rig: PluginRig) -> None:
 
     assert "provider_plugin_failed" in log
     assert "broken" in log
+
+
+def test_the_plugin_contributes_its_receipt_route(rig: PluginRig) -> None:
+    url = rig.sandbox.base_url + "/sandbox/v1/receipts/postcard"
+
+    unsigned = requests.post(url, data=b"delivered:x", timeout=5)
+    wrong_type = requests.post(url, json={}, headers={"X-Postcard-Word": "w"}, timeout=5)
+    unknown = requests.post(
+        url,
+        data=b"delivered:nobody",
+        headers={"X-Postcard-Word": "w", "Content-Type": "text/plain"},
+        timeout=5,
+    )
+    document = requests.get(rig.sandbox.base_url + DOCUMENT_PATHS["sandbox"], timeout=5).json()
+
+    assert unsigned.status_code == 403
+    assert unsigned.json()["errors"] == [
+        {"error": "AuthError", "message": "Invalid Postcard signature"}
+    ]
+    assert wrong_type.status_code == 415
+    assert wrong_type.json()["errors"][0]["message"] == "Postcard receipts are text/plain"
+    assert unknown.status_code == 404  # signed with the configured word: told it is unknown
+    assert unknown.json()["errors"][0]["error"] == "NoResultFound"
+    assert requests.get(url, timeout=5).status_code == 405
+    assert "post" in document["paths"]["/sandbox/v1/receipts/postcard"]
 
 
 def test_test_keys_never_reach_the_plugin(rig: PluginRig) -> None:

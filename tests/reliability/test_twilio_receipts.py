@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from simulator.api.provider_receipts import twilio_signature
+from simulator.providers.twilio import twilio_signature
 from tests.reliability.support import parse_response, raw_request
 from tests.sandbox_process import SandboxProcess, free_port
 
