@@ -70,3 +70,60 @@ def test_a_secret_pyjwt_refuses_is_left_to_pyjwt() -> None:
     signed = SignedToken.parse(_token("s" * 32))
     assert signed is not None
     assert signed.may_have_signed(_PEM) is True
+
+
+_NOW = int(time.time())
+CLAIMS: list[dict[str, object]] = [
+    {"iss": "x", "iat": _NOW},
+    {"iss": "x", "iat": _NOW, "jti": "t1"},
+    {"iss": "x", "iat": _NOW - 29, "sub": "s"},
+    {"iss": "x", "iat": _NOW + 10},
+    {"iss": "x", "iat": _NOW + 3600},  # from the future: PyJWT's ImmatureSignatureError
+    {"iss": "x", "iat": _NOW - 3600},
+    {"iss": 7, "iat": _NOW},
+    {"iss": "x", "iat": True},
+    {"iss": "x", "iat": 1.5},
+    {"iss": "x", "iat": "1"},
+    {"iss": "x"},
+    {"iat": _NOW},
+    {"iss": "x", "iat": _NOW, "jti": 5},
+    {"iss": "x", "iat": _NOW, "sub": 5},
+    {"iss": "x", "iat": _NOW, "exp": _NOW - 100},
+    {"iss": "x", "iat": _NOW, "nbf": _NOW + 100},
+    {"iss": "x", "iat": _NOW, "aud": "a"},
+]
+
+
+@pytest.mark.parametrize("claims", CLAIMS)
+@pytest.mark.parametrize("secret", [str(uuid.uuid4()), "short-secret"])
+def test_plain_claims_are_what_both_pyjwt_decodes_would_say(
+    claims: dict[str, object], secret: str
+) -> None:
+    head = base64url_encode(b'{"alg":"HS256","typ":"JWT"}').decode()
+    body = base64url_encode(json.dumps(claims).encode()).decode()
+    mac = hmac.new(secret.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+    token = f"{head}.{body}.{base64url_encode(mac).decode()}"
+    signed = SignedToken.parse(token)
+    assert signed is not None
+    unverified = jwt.decode(token, options={"verify_signature": False}, algorithms=["HS256"])
+    assert signed.claims == unverified
+    plain = signed.plain_claims()
+    if plain is None or not signed.signed_with(secret):
+        return
+    # the sandbox skips PyJWT here: it may only succeed, or refuse an iat from the future
+    assert len(secret) >= 32
+    iat = plain["iat"]
+    assert isinstance(iat, int)
+    try:
+        verified = jwt.decode(token, key=secret, algorithms=["HS256"], leeway=30)
+    except jwt.ImmatureSignatureError:
+        assert iat > time.time() + 30
+    else:
+        assert verified == plain
+
+
+def test_a_key_that_did_not_sign_is_not_taken_for_the_signer() -> None:
+    signed = SignedToken.parse(_token(str(uuid.uuid4())))
+    assert signed is not None
+    assert not signed.signed_with(str(uuid.uuid4()))
+    assert not signed.signed_with(_PEM)
