@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import requests
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
 
@@ -53,7 +54,7 @@ V2_ROUTES = [
 ]
 
 
-def assert_auth_error(response, status: int, message: str) -> None:  # type: ignore[no-untyped-def]
+def assert_auth_error(response: requests.Response, status: int, message: str) -> None:
     assert (response.status_code, response.json()) == (
         status,
         envelope(status, ("AuthError", message)),

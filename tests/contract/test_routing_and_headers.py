@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+import requests
 
 from tests.contract.support import (
     PLAIN_SMS_TEMPLATE,
@@ -43,7 +44,7 @@ def token() -> str:
     return make_token(secret=SECRETS["test"])
 
 
-def assert_security_headers(response) -> None:  # type: ignore[no-untyped-def]
+def assert_security_headers(response: requests.Response) -> None:
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, name
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-B3-TraceId"])

@@ -166,7 +166,9 @@ def api_error(call: Any, *args: Any, **kwargs: Any) -> tuple[int, list[dict[str,
     """Call the official client expecting an HTTPError; its status and errors list."""
     with pytest.raises(HTTPError) as caught:
         call(*args, **kwargs)
-    return caught.value.status_code, caught.value.message  # type: ignore[return-value]
+    errors = caught.value.message
+    assert isinstance(errors, list), errors  # the client's parsed "errors" list
+    return caught.value.status_code, errors
 
 
 @contextmanager

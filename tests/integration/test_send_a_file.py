@@ -7,6 +7,7 @@ import html
 import io
 import re
 import uuid
+from typing import Any
 
 import httpx
 import pytest
@@ -68,8 +69,8 @@ def _b64_uuid(value: str) -> str:
     return base64.urlsafe_b64encode(uuid.UUID(value).bytes).decode().rstrip("=")
 
 
-def _link(sent: dict[str, object]) -> str:
-    body = str(sent["content"]["body"])  # type: ignore[index]
+def _link(sent: dict[str, Any]) -> str:
+    body = str(sent["content"]["body"])
     match = LINK.fullmatch(body)
     assert match, body
     return match.group(1)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from typing import Any
 
 import pytest
 from structlog.testing import capture_logs
 
 from simulator.delivery.dispatch import ProviderChain
-from simulator.domain.outbound import OutboundEmail, OutboundSms, ProviderError, ProviderReceipt
+from simulator.domain.outbound import (
+    OutboundEmail,
+    OutboundSms,
+    ProviderError,
+    ProviderReceipt,
+    ReceiptStatus,
+)
 
 SMS = OutboundSms(
     notification_id="n-1",
@@ -77,8 +84,8 @@ class RecordingSleep:
         self.delays.append(delay)
 
 
-def ok(provider: str, status: str = "sending") -> ProviderReceipt:
-    return ProviderReceipt(provider=provider, status=status, provider_reference=f"{provider}-ref")  # type: ignore[arg-type]
+def ok(provider: str, status: ReceiptStatus = "sending") -> ProviderReceipt:
+    return ProviderReceipt(provider=provider, status=status, provider_reference=f"{provider}-ref")
 
 
 def flaky(detail: str = "HTTP 503") -> ProviderError:
@@ -89,10 +96,10 @@ def broken(detail: str = "HTTP 401") -> ProviderError:
     return ProviderError(detail, retryable=False)
 
 
-def chain(*providers: FakeProvider, sleep: RecordingSleep, **options: object) -> ProviderChain:
-    settings: dict[str, object] = {"attempts_per_provider": 3, "base_delay": 0.5, "max_delay": 30.0}
+def chain(*providers: FakeProvider, sleep: RecordingSleep, **options: Any) -> ProviderChain:
+    settings: dict[str, Any] = {"attempts_per_provider": 3, "base_delay": 0.5, "max_delay": 30.0}
     settings.update(options)
-    return ProviderChain(list(providers), sleep=sleep, **settings)  # type: ignore[arg-type]
+    return ProviderChain(list(providers), sleep=sleep, **settings)
 
 
 async def test_first_provider_success_needs_no_retry() -> None:

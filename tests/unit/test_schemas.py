@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -55,14 +56,14 @@ def fake_email(address: str) -> bool:
     return re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", address) is not None
 
 
-def make(**overrides: object) -> RequestSchemas:
-    options: dict[str, object] = {
+def make(**overrides: Any) -> RequestSchemas:
+    options: dict[str, Any] = {
         "phone_checker": fake_phone,
         "email_checker": fake_email,
         "clock": lambda: NOW,
     }
     options.update(overrides)
-    return RequestSchemas(**options)  # type: ignore[arg-type]
+    return RequestSchemas(**options)
 
 
 UK = make()
