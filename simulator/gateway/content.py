@@ -14,7 +14,7 @@ from simulator.domain import email_render, sms, templating
 from simulator.domain.errors import BadRequestError
 from simulator.domain.models import NotificationType, Service, Template
 from simulator.domain.profiles import Profile
-from simulator.gateway.directory import ServiceDirectory
+from simulator.gateway.directory import ServiceDirectory, ServiceEntry
 
 __all__ = ["ContentChecks", "Rendered"]
 
@@ -35,17 +35,16 @@ class ContentChecks:
     async def template(
         self, service: Service, template_id: str, notification_type: NotificationType
     ) -> Template:
-        template = await self.find(service, template_id)
-        if template is None:
+        entry = await self._directory.entry(service.id)  # not find(): a call fewer a send
+        template = entry.templates.get(template_id) if entry else None
+        if template is None or template.hidden:
             raise BadRequestError(self._texts.template_not_found)
         self.check_usable(template, notification_type)
         return template
 
     async def find(self, service: Service, template_id: str) -> Template | None:
         """The service's template, hidden ones left out."""
-        entry = await self._directory.entry(service.id)
-        template = entry.templates.get(template_id) if entry else None
-        return None if template is None or template.hidden else template
+        return _visible(await self._directory.entry(service.id), template_id)
 
     def check_usable(self, template: Template, notification_type: NotificationType) -> None:
         if template.type is not notification_type:
@@ -110,3 +109,8 @@ class ContentChecks:
         size = len(body.encode("utf-8"))
         if limit is not None and size > limit:
             raise BadRequestError(self._texts.email_too_long.format(limit=limit, count=size))
+
+
+def _visible(entry: ServiceEntry | None, template_id: str) -> Template | None:
+    template = entry.templates.get(template_id) if entry else None
+    return None if template is None or template.hidden else template
