@@ -77,10 +77,13 @@ class LegacySendForm:
     personalisation: dict[str, Any]
 
 
-_TRUE = frozenset({"t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes"})
-_TRUE |= {"YES", "1"}
-_FALSE = frozenset({"f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no"})
-_FALSE |= {"No", "NO", "0"}
+# marshmallow's Boolean.truthy and .falsy, as a query string can spell them
+_TRUE = frozenset(
+    ["t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1"]
+)
+_FALSE = frozenset(
+    ["f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0"]
+)
 
 
 def _string(body: Mapping[str, Any], name: str, texts: LegacyTexts, errors: FieldErrors) -> Any:
